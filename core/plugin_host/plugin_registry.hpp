@@ -1,0 +1,104 @@
+// PluginRegistry: finds, checks, loads and instantiates plugins; remembers why any failed.
+//
+// discover() scans folders for plugin folders (a folder holding plugin.json). For each it
+// validates the manifest against schemas/plugin-manifest.schema.json, checks the manifest's
+// ABI, loads the library (RTLD_NOW | RTLD_LOCAL) with Boost.DLL, finds the entry point,
+// and checks the descriptor against the host's ABI version and tag and against the
+// manifest (kind, name, version). A plugin that fails any step is recorded with state
+// kFailed and a precise error, and skipped; discover() itself never fails.
+//
+// create<I>() validates an instance config against the plugin's own config schema and
+// calls its factory. The returned shared_ptr keeps the plugin's library loaded for as long
+// as it (or anything made with holdWith()) lives.
+//
+// Thread safety: discover() must not run concurrently with anything else; after it, every
+// const method and create() may be called from any thread.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "switchboard/agent.hpp"
+#include "switchboard/plugin.hpp"
+#include "switchboard/status.hpp"
+#include "switchboard/storage.hpp"
+#include "switchboard/tool_provider.hpp"
+#include "switchboard/workflow.hpp"
+
+namespace switchboard::core {
+
+enum class PluginState { kLoaded, kFailed, kDisabled };
+std::string_view pluginStateName(PluginState state);
+
+struct PluginInfo {
+  std::string name;         // from the manifest (or the folder name when it is unreadable)
+  std::string kind;         // "agent" | "workflow" | "storage" | "tools" (may be empty on failure)
+  std::string version;
+  std::string description;
+  std::filesystem::path dir;
+  PluginState state = PluginState::kFailed;
+  std::string error;        // why it failed or is disabled; empty when loaded
+  std::string config_schema_json = "{}";  // the plugin's config schema (draft-07)
+};
+
+// Which plugins to load. Bundled plugins whose manifest says "default": false (e.g. the
+// conformance tool provider) load only when named in `enable`.
+struct PluginSelection {
+  std::vector<std::string> enable;   // names (or short names: "conformance") to load
+  std::vector<std::string> disable;  // names never to load (state kDisabled)
+};
+
+class PluginRegistry {
+ public:
+  PluginRegistry(Host* host, std::filesystem::path data_dir,
+                 std::filesystem::path manifest_schema_path);
+  ~PluginRegistry();
+  PluginRegistry(const PluginRegistry&) = delete;
+  PluginRegistry& operator=(const PluginRegistry&) = delete;
+
+  // Scans each folder: a folder with plugin.json is a plugin; otherwise each direct
+  // sub-folder with a plugin.json is one. A plugin name seen twice fails the second time.
+  void discover(const std::vector<std::filesystem::path>& dirs, const PluginSelection& selection);
+
+  std::vector<PluginInfo> plugins() const;
+  // Names of loaded plugins of one kind, sorted.
+  std::vector<std::string> loaded(PluginKind kind) const;
+  // NotFound when no such plugin is loaded.
+  Result<PluginInfo> info(std::string_view name) const;
+
+  // NotFound (not loaded), InvalidArgument (wrong kind, or config rejected by the plugin's
+  // schema, message lists each violation), or whatever the plugin's factory returned.
+  template <typename Interface>
+  Result<std::shared_ptr<Interface>> create(std::string_view name, std::string_view config_json) {
+    Result<std::shared_ptr<PluginObject>> object = createObject(name, Interface::kKind, config_json);
+    if (!object.ok()) return object.status();
+    // The descriptor's kind was checked against Interface::kKind, and SB_PLUGIN created
+    // the object as that interface.
+    return std::shared_ptr<Interface>(*object, static_cast<Interface*>(object->get()));
+  }
+
+ private:
+  struct Loaded;
+  Result<std::shared_ptr<PluginObject>> createObject(std::string_view name, PluginKind kind,
+                                                     std::string_view config_json);
+  void loadOne(const std::filesystem::path& dir, const PluginSelection& selection);
+
+  Host* host_;
+  std::filesystem::path data_dir_;
+  std::filesystem::path manifest_schema_path_;
+  std::vector<PluginInfo> infos_;
+  std::map<std::string, std::shared_ptr<Loaded>, std::less<>> loaded_;
+};
+
+// Wraps an object a plugin object made (an Agent, a Decider, an AgentCall) so that it
+// keeps its maker, and so the maker's library, alive.
+template <typename T, typename Owner>
+std::shared_ptr<T> holdWith(std::shared_ptr<Owner> owner, std::unique_ptr<T> object) {
+  return std::shared_ptr<T>(object.release(), [owner = std::move(owner)](T* p) { delete p; });
+}
+
+}  // namespace switchboard::core
