@@ -2,7 +2,7 @@
 include_guard(GLOBAL)
 
 find_package(Threads REQUIRED)
-find_package(Boost 1.81 EXACT REQUIRED CONFIG)  # header-only use: Boost.DLL
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG)  # header-only use: Boost.DLL
 find_package(nlohmann_json 3.11 REQUIRED)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
@@ -21,6 +21,8 @@ endif()
 add_library(switchboard_valijson INTERFACE)
 target_include_directories(switchboard_valijson SYSTEM INTERFACE ${VALIJSON_INCLUDE_DIR})
 target_link_libraries(switchboard_valijson INTERFACE nlohmann_json::nlohmann_json)
+# Schema parse errors surface as exceptions that the validator wrapper turns into Status.
+target_compile_definitions(switchboard_valijson INTERFACE VALIJSON_USE_EXCEPTIONS=1)
 
 if(SWITCHBOARD_BUILD_TESTS)
   find_package(GTest REQUIRED)
