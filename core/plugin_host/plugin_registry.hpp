@@ -11,6 +11,12 @@
 // calls its factory. The returned shared_ptr keeps the plugin's library loaded for as long
 // as it (or anything made with holdWith()) lives.
 //
+// After loading, discover() also creates each loaded plugin's root object once (with the
+// instance config from PluginSelection::configs, else {}) and destroys it again, so that a
+// config the plugin's schema rejects or a factory that fails or throws shows up as a failed
+// plugin at start-up, not later when something needs it. PluginSelection::probe = false
+// skips this.
+//
 // Thread safety: discover() must not run concurrently with anything else; after it, every
 // const method and create() may be called from any thread.
 #pragma once
@@ -31,17 +37,19 @@
 
 namespace switchboard::core {
 
+class PluginLoader;
+
 enum class PluginState { kLoaded, kFailed, kDisabled };
 std::string_view pluginStateName(PluginState state);
 
 struct PluginInfo {
-  std::string name;         // from the manifest (or the folder name when it is unreadable)
-  std::string kind;         // "agent" | "workflow" | "storage" | "tools" (may be empty on failure)
+  std::string name;  // from the manifest (or the folder name when it is unreadable)
+  std::string kind;  // "agent" | "workflow" | "storage" | "tools" (may be empty on failure)
   std::string version;
   std::string description;
   std::filesystem::path dir;
   PluginState state = PluginState::kFailed;
-  std::string error;        // why it failed or is disabled; empty when loaded
+  std::string error;                      // why it failed or is disabled; empty when loaded
   std::string config_schema_json = "{}";  // the plugin's config schema (draft-07)
 };
 
@@ -50,15 +58,23 @@ struct PluginInfo {
 struct PluginSelection {
   std::vector<std::string> enable;   // names (or short names: "conformance") to load
   std::vector<std::string> disable;  // names never to load (state kDisabled)
+  // Instance config (JSON text) per plugin name, used by the start-up probe.
+  std::map<std::string, std::string, std::less<>> configs;
+  bool probe = true;  // create (and drop) each loaded plugin's root object in discover()
 };
 
 class PluginRegistry {
  public:
+  // `host` is given to every plugin; when null, each plugin gets a HostLog logging with
+  // its own name. `manifest_schema_path` is schemas/plugin-manifest.schema.json.
   PluginRegistry(Host* host, std::filesystem::path data_dir,
                  std::filesystem::path manifest_schema_path);
   ~PluginRegistry();
   PluginRegistry(const PluginRegistry&) = delete;
   PluginRegistry& operator=(const PluginRegistry&) = delete;
+
+  // The manifest schema could not be loaded (every plugin then fails with this error).
+  const Status& manifestSchemaStatus() const { return manifest_schema_status_; }
 
   // Scans each folder: a folder with plugin.json is a plugin; otherwise each direct
   // sub-folder with a plugin.json is one. A plugin name seen twice fails the second time.
@@ -74,7 +90,8 @@ class PluginRegistry {
   // schema, message lists each violation), or whatever the plugin's factory returned.
   template <typename Interface>
   Result<std::shared_ptr<Interface>> create(std::string_view name, std::string_view config_json) {
-    Result<std::shared_ptr<PluginObject>> object = createObject(name, Interface::kKind, config_json);
+    Result<std::shared_ptr<PluginObject>> object =
+        createObject(name, Interface::kKind, config_json);
     if (!object.ok()) return object.status();
     // The descriptor's kind was checked against Interface::kKind, and SB_PLUGIN created
     // the object as that interface.
@@ -86,8 +103,13 @@ class PluginRegistry {
   Result<std::shared_ptr<PluginObject>> createObject(std::string_view name, PluginKind kind,
                                                      std::string_view config_json);
   void loadOne(const std::filesystem::path& dir, const PluginSelection& selection);
+  void probe(const PluginSelection& selection);
+  PluginInfo* findInfo(std::string_view name);
 
-  Host* host_;
+  Host* host_;  // null: each plugin gets a HostLog of its own
+  Status manifest_schema_status_;
+  std::unique_ptr<PluginLoader> loader_;  // null when the manifest schema is unavailable
+  std::map<std::string, std::filesystem::path, std::less<>> seen_;  // valid manifests by name
   std::filesystem::path data_dir_;
   std::filesystem::path manifest_schema_path_;
   std::vector<PluginInfo> infos_;

@@ -19,23 +19,46 @@
 
 namespace switchboard {
 
-// What a running tool call may do besides returning its result. Implemented by the host.
+// The message of the Status that clientRequest() returns when the answer must come from
+// the client first (2026-07-28 "input_required"); return it unchanged from the call.
+inline constexpr std::string_view kInputRequired = "input_required";
+
+// What a running tool call (or prompt rendering) may do besides returning its result.
+// Implemented by the host.
 class ToolContext {
  public:
   virtual ~ToolContext() = default;
   // Sends a progress notification when the client asked for progress. total < 0: unknown.
+  // Values that do not increase are dropped.
   virtual void progress(double progress, double total, std::string_view message) noexcept = 0;
-  // Sends a notifications/message log entry (level: "debug" ... "emergency"; data: JSON).
+  // Sends a notifications/message log entry (level: "debug" ... "emergency"; data: JSON)
+  // when the client asked for logs at that level.
   virtual void log(std::string_view level, std::string_view data_json) noexcept = 0;
   // True once the client cancelled this request; long tools should check it and stop.
   virtual bool cancelled() const noexcept = 0;
-  // Asks the client something (method "sampling/createMessage", "elicitation/create",
-  // "roots/list") and returns its result JSON. On the 2026-07-28 era this is answered from
-  // the inputResponses the client sent with a retried call; when none is there yet the
-  // host returns a Status with code kUnavailable and message "input_required", which the
-  // tool must return unchanged so the host can ask the client.
-  virtual Result<std::string> clientRequest(std::string_view method,
+  // True when the client declared the capability `method` needs
+  // ("sampling/createMessage", "elicitation/create", "roots/list").
+  virtual bool clientSupports(std::string_view method) const noexcept = 0;
+  // Asks the client something and returns its result JSON. `key` names the question
+  // within this call (stable across retries, e.g. "user_name").
+  // - 2025 era: sends the request to the client and waits for its answer.
+  // - 2026-07-28 era: returns inputResponses[key] from the retried call when present
+  //   (InvalidArgument if it is not shaped like the method's result); otherwise records
+  //   the question and returns Status(kUnavailable, kInputRequired). Ask every question
+  //   you need, then return that Status unchanged: the host answers the client with an
+  //   input_required result listing all recorded questions and the requestState.
+  // FailedPrecondition when the client lacks the capability (the host then answers
+  // -32021 on the 2026-07-28 era when the call fails with it).
+  virtual Result<std::string> clientRequest(std::string_view key, std::string_view method,
                                             std::string_view params_json) noexcept = 0;
+  // 2026-07-28 multi-round state: the state this call set in the previous round, already
+  // verified by the host (tampered states never reach the tool); empty on the first round
+  // and always on the 2025 era.
+  virtual std::string requestState() const = 0;
+  // The state to hand back with the next input_required answer (sealed by the host).
+  virtual void setRequestState(std::string_view state) noexcept = 0;
+  // Tells the host that catalogJson() changed; it re-reads it and notifies clients.
+  virtual void notifyCatalogChanged() noexcept = 0;
 };
 
 class ToolProvider : public PluginObject {
@@ -49,8 +72,9 @@ class ToolProvider : public PluginObject {
   // NotFound for an unknown URI.
   virtual Result<std::string> readResource(std::string_view uri) = 0;
   // NotFound for an unknown prompt; InvalidArgument for missing required arguments.
-  virtual Result<std::string> getPrompt(std::string_view name,
-                                        std::string_view arguments_json) = 0;
+  // May ask the client for input through `context` like callTool().
+  virtual Result<std::string> getPrompt(std::string_view name, std::string_view arguments_json,
+                                        ToolContext& context) = 0;
   // ref_json: {"type":"ref/prompt","name":..} or {"type":"ref/resource","uri":..};
   // argument_json: {"name":..,"value":..}; context_json: {"arguments":{..}} or "{}".
   virtual Result<std::string> complete(std::string_view ref_json, std::string_view argument_json,

@@ -1,0 +1,221 @@
+#include "core/plugin_host/plugin_registry.hpp"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include "tests/core/plugin_host/fixture_expectations.hpp"
+
+namespace switchboard::core {
+namespace {
+
+const std::filesystem::path kFixtures = SWITCHBOARD_FIXTURE_DIR;
+const std::filesystem::path kManifestSchema =
+    std::filesystem::path(SWITCHBOARD_SOURCE_DIR) / "schemas/plugin-manifest.schema.json";
+
+class RecordingCallback final : public AgentCallback {
+ public:
+  void onProgress(std::string_view) noexcept override {}
+  void onUsage(const Usage&) noexcept override {}
+  void onDone(AgentReply reply) noexcept override {
+    done = true;
+    output = reply.output_json;
+  }
+  bool done = false;
+  std::string output;
+};
+
+bool mapped(const std::string& fragment) {
+  std::ifstream maps("/proc/self/maps");
+  std::string line;
+  while (std::getline(maps, line)) {
+    if (line.find(fragment) != std::string::npos) return true;
+  }
+  return false;
+}
+
+const PluginInfo* find(const std::vector<PluginInfo>& infos, const std::string& folder) {
+  for (const PluginInfo& info : infos) {
+    if (info.dir.filename() == folder) return &info;
+  }
+  return nullptr;
+}
+
+TEST(PluginRegistry, EveryFixtureGetsItsOwnStateAndError) {
+  PluginRegistry registry(nullptr, ::testing::TempDir(), kManifestSchema);
+  registry.discover({kFixtures}, {});
+  std::vector<PluginInfo> infos = registry.plugins();
+  EXPECT_EQ(infos.size(), testing::fixtureExpectations().size());
+  for (const testing::FixtureExpectation& expected : testing::fixtureExpectations()) {
+    SCOPED_TRACE(expected.folder);
+    const PluginInfo* info = find(infos, expected.folder);
+    ASSERT_NE(info, nullptr);
+    EXPECT_EQ(info->name, expected.name);
+    EXPECT_EQ(pluginStateName(info->state), expected.state);
+    if (expected.error.empty()) {
+      EXPECT_EQ(info->error, "");
+    } else {
+      EXPECT_NE(info->error.find(expected.error), std::string::npos) << info->error;
+      // Specific: no other fixture's error fragment matches this error.
+      for (const testing::FixtureExpectation& other : testing::fixtureExpectations()) {
+        if (other.folder == expected.folder || other.error.empty()) continue;
+        EXPECT_EQ(info->error.find(other.error), std::string::npos) << other.folder;
+      }
+    }
+  }
+  EXPECT_EQ(registry.loaded(PluginKind::kAgent), std::vector<std::string>{"fixture.agent.good"});
+  EXPECT_TRUE(registry.loaded(PluginKind::kStorage).empty());
+}
+
+TEST(PluginRegistry, ManifestLoadedFromTheFolderItself) {
+  PluginRegistry registry(nullptr, ::testing::TempDir(), kManifestSchema);
+  registry.discover({kFixtures / "good"}, {});
+  ASSERT_EQ(registry.plugins().size(), 1u);
+  Result<PluginInfo> info = registry.info("fixture.agent.good");
+  ASSERT_TRUE(info.ok()) << info.status().toString();
+  EXPECT_EQ(info->kind, "agent");
+  EXPECT_EQ(info->version, "1.0.0");
+  EXPECT_EQ(info->config_schema_json, "{}");
+}
+
+TEST(PluginRegistry, SelectionEnablesAndDisables) {
+  PluginRegistry registry(nullptr, ::testing::TempDir(), kManifestSchema);
+  PluginSelection selection;
+  selection.enable = {"disabled_by_default"};
+  selection.disable = {"fixture.agent.good"};
+  registry.discover({kFixtures / "good", kFixtures / "disabled_by_default"}, selection);
+  std::vector<PluginInfo> infos = registry.plugins();
+  ASSERT_EQ(infos.size(), 2u);
+  EXPECT_EQ(infos[0].state, PluginState::kDisabled);
+  EXPECT_EQ(infos[0].error, "disabled by configuration (plugins.disable)");
+  EXPECT_EQ(infos[1].state, PluginState::kLoaded);
+  EXPECT_EQ(registry.loaded(PluginKind::kAgent),
+            std::vector<std::string>{"fixture.agent.disabled_by_default"});
+}
+
+TEST(PluginRegistry, SameFolderTwiceIsScannedOnce) {
+  PluginRegistry registry(nullptr, ::testing::TempDir(), kManifestSchema);
+  registry.discover({kFixtures / "good", kFixtures / "." / "good"}, {});
+  ASSERT_EQ(registry.plugins().size(), 1u);
+  EXPECT_EQ(registry.plugins()[0].state, PluginState::kLoaded);
+}
+
+TEST(PluginRegistry, CreateValidatesConfigAgainstThePluginSchema) {
+  PluginRegistry registry(nullptr, ::testing::TempDir(), kManifestSchema);
+  PluginSelection selection;
+  selection.configs["fixture.agent.config_rejected"] = R"({"greeting":"hi"})";
+  registry.discover({kFixtures / "config_rejected"}, selection);
+  ASSERT_EQ(registry.plugins().at(0).state, PluginState::kLoaded) << registry.plugins()[0].error;
+  EXPECT_NE(registry.plugins()[0].config_schema_json.find("greeting"), std::string::npos);
+
+  auto rejected = registry.create<AgentType>("fixture.agent.config_rejected", R"({"greeting":7})");
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_EQ(rejected.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(rejected.status().message().find("/greeting: Value type not permitted"),
+            std::string::npos)
+      << rejected.status().message();
+
+  auto unknown =
+      registry.create<AgentType>("fixture.agent.config_rejected", R"({"greeting":"hi","extra":1})");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_NE(unknown.status().message().find("'extra'"), std::string::npos);
+
+  auto not_json = registry.create<AgentType>("fixture.agent.config_rejected", "{greeting");
+  ASSERT_FALSE(not_json.ok());
+  EXPECT_NE(not_json.status().message().find("is not valid JSON"), std::string::npos);
+
+  auto made = registry.create<AgentType>("fixture.agent.config_rejected", R"({"greeting":"hi"})");
+  ASSERT_TRUE(made.ok()) << made.status().toString();
+}
+
+TEST(PluginRegistry, PluginWithoutConfigSchemaAcceptsOnlyEmptyObject) {
+  PluginRegistry registry(nullptr, ::testing::TempDir(), kManifestSchema);
+  registry.discover({kFixtures / "good"}, {});
+  auto rejected = registry.create<AgentType>("fixture.agent.good", R"({"a":1})");
+  ASSERT_FALSE(rejected.ok());
+  EXPECT_NE(rejected.status().message().find("takes no config"), std::string::npos);
+  EXPECT_TRUE(registry.create<AgentType>("fixture.agent.good", "{}").ok());
+}
+
+TEST(PluginRegistry, CreateReportsUnknownFailedAndWrongKind) {
+  PluginRegistry registry(nullptr, ::testing::TempDir(), kManifestSchema);
+  registry.discover({kFixtures}, {});
+  auto missing = registry.create<AgentType>("fixture.agent.nope", "{}");
+  EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(missing.status().message(), "no plugin named 'fixture.agent.nope'");
+  auto failed = registry.create<AgentType>("fixture.agent.factory_error", "{}");
+  EXPECT_EQ(failed.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(failed.status().message().find("is failed: factory of"), std::string::npos);
+  auto wrong_kind = registry.create<StorageBackend>("fixture.agent.good", "{}");
+  EXPECT_EQ(wrong_kind.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(wrong_kind.status().message(),
+            "plugin 'fixture.agent.good' is a agent plugin, not storage");
+}
+
+TEST(PluginRegistry, FactoryFailuresComeBackAsStatusWhenProbingIsOff) {
+  PluginRegistry registry(nullptr, ::testing::TempDir(), kManifestSchema);
+  PluginSelection selection;
+  selection.probe = false;
+  registry.discover({kFixtures / "factory_throws", kFixtures / "factory_error"}, selection);
+  auto thrown = registry.create<AgentType>("fixture.agent.factory_throws", "{}");
+  EXPECT_EQ(thrown.status().code(), StatusCode::kInternal);
+  EXPECT_EQ(thrown.status().message(),
+            "factory of fixture.agent.factory_throws failed: plugin factory threw: fixture "
+            "factory exploded");
+  auto refused = registry.create<AgentType>("fixture.agent.factory_error", "{}");
+  EXPECT_EQ(refused.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(refused.status().message(),
+            "factory of fixture.agent.factory_error failed: fixture factory refused");
+}
+
+TEST(PluginRegistry, LibraryStaysLoadedWhileAnObjectLives) {
+  const std::string library = "fixture_good.so";
+  ASSERT_FALSE(mapped(library));
+  std::shared_ptr<AgentType> type;
+  {
+    PluginRegistry registry(nullptr, ::testing::TempDir(), kManifestSchema);
+    registry.discover({kFixtures / "good"}, {});
+    auto made = registry.create<AgentType>("fixture.agent.good", "{}");
+    ASSERT_TRUE(made.ok()) << made.status().toString();
+    type = *made;
+  }
+  // The registry is gone; the object (code in the library) must still work.
+  ASSERT_TRUE(mapped(library));
+  EXPECT_EQ(type->agentConfigSchema(), "{\"type\":\"object\"}");
+  auto agent = type->createAgent(AgentSpec{});
+  ASSERT_TRUE(agent.ok());
+  std::shared_ptr<Agent> held = holdWith(type, std::move(*agent));
+  type.reset();
+  ASSERT_TRUE(mapped(library));  // held keeps the type, which keeps the library
+  auto callback = std::make_shared<RecordingCallback>();
+  AgentRequest request;
+  request.request_id = "r1";
+  auto call = held->call(request, callback);
+  ASSERT_TRUE(call.ok());
+  EXPECT_TRUE(callback->done);
+  EXPECT_EQ(callback->output, R"({"text":"echo: r1","config":{}})");
+  call->reset();
+  held.reset();
+  EXPECT_FALSE(mapped(library));
+}
+
+TEST(PluginRegistry, MissingManifestSchemaFailsEveryPlugin) {
+  PluginRegistry registry(nullptr, ::testing::TempDir(), "/nonexistent/schema.json");
+  EXPECT_FALSE(registry.manifestSchemaStatus().ok());
+  registry.discover({kFixtures / "good"}, {});
+  ASSERT_EQ(registry.plugins().size(), 1u);
+  EXPECT_EQ(registry.plugins()[0].state, PluginState::kFailed);
+  EXPECT_NE(registry.plugins()[0].error.find("plugin manifest schema unavailable"),
+            std::string::npos);
+}
+
+TEST(PluginRegistry, MissingFolderIsSkipped) {
+  PluginRegistry registry(nullptr, ::testing::TempDir(), kManifestSchema);
+  registry.discover({"/nonexistent/plugins"}, {});
+  EXPECT_TRUE(registry.plugins().empty());
+}
+
+}  // namespace
+}  // namespace switchboard::core
