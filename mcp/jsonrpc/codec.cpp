@@ -1,0 +1,102 @@
+#include "mcp/jsonrpc/codec.hpp"
+
+namespace switchboard::mcp::jsonrpc {
+namespace {
+
+Decoded refuse(Error error, nlohmann::json id = nullptr) {
+  Decoded out;
+  out.error = std::move(error);
+  out.error_id = std::move(id);
+  return out;
+}
+
+}  // namespace
+
+Decoded Codec::decode(std::string_view text, const CodecLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    return refuse(invalidRequest("message exceeds " + std::to_string(limits.max_bytes) +
+                                 " bytes"));
+  }
+  bool too_deep = false;
+  nlohmann::json::parser_callback_t depth_guard =
+      [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
+        if (depth > limits.max_depth) {
+          too_deep = true;
+          return false;
+        }
+        return true;
+      };
+  nlohmann::json value = nlohmann::json::parse(text.begin(), text.end(), depth_guard,
+                                               /*allow_exceptions=*/false);
+  if (value.is_discarded()) {
+    if (too_deep) return refuse(invalidRequest("message nested too deeply"));
+    return refuse(parseError("Parse error: invalid JSON"));
+  }
+  if (too_deep) return refuse(invalidRequest("message nested too deeply"));
+  return fromJson(std::move(value));
+}
+
+Decoded Codec::fromJson(nlohmann::json value) {
+  if (value.is_array()) {
+    return refuse(invalidRequest("JSON-RPC batches are not supported"));
+  }
+  if (!value.is_object()) {
+    return refuse(invalidRequest("a JSON-RPC message must be a JSON object"));
+  }
+  nlohmann::json id = nullptr;
+  bool has_id = false;
+  if (auto it = value.find("id"); it != value.end()) {
+    has_id = true;
+    if (isValidId(*it)) id = *it;
+  }
+  auto version = value.find("jsonrpc");
+  if (version == value.end() || !version->is_string() || *version != "2.0") {
+    return refuse(invalidRequest("\"jsonrpc\" must be \"2.0\""), id);
+  }
+  Message message;
+  if (auto method = value.find("method"); method != value.end()) {
+    if (!method->is_string() || method->get_ref<const std::string&>().empty()) {
+      return refuse(invalidRequest("\"method\" must be a non-empty string"), id);
+    }
+    message.method = method->get<std::string>();
+    if (auto params = value.find("params"); params != value.end()) {
+      if (!params->is_object()) return refuse(invalidRequest("\"params\" must be an object"), id);
+      message.params = std::move(*params);
+    }
+    if (has_id) {
+      if (!isValidId(value["id"])) {
+        return refuse(invalidRequest("\"id\" must be a string or an integer"));
+      }
+      message.kind = MessageKind::kRequest;
+      message.id = std::move(id);
+    } else {
+      message.kind = MessageKind::kNotification;
+    }
+    return Decoded{std::move(message), {}, nullptr};
+  }
+  // A response (to a request the server sent).
+  auto result = value.find("result");
+  auto error = value.find("error");
+  if (!has_id || (!isValidId(value["id"]) && !(error != value.end() && value["id"].is_null()))) {
+    return refuse(invalidRequest("a message without \"method\" must be a response with an id"));
+  }
+  if ((result == value.end()) == (error == value.end())) {
+    return refuse(invalidRequest("a response must have exactly one of \"result\" and \"error\""),
+                  id);
+  }
+  if (error != value.end() &&
+      (!error->is_object() || !error->contains("code") || !(*error)["code"].is_number_integer())) {
+    return refuse(invalidRequest("\"error\" must be an object with an integer code"), id);
+  }
+  message.kind = MessageKind::kResponse;
+  message.id = value["id"];
+  if (result != value.end()) message.result = std::move(*result);
+  if (error != value.end()) message.error = std::move(*error);
+  return Decoded{std::move(message), {}, nullptr};
+}
+
+std::string Codec::encode(const nlohmann::json& message) {
+  return message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace switchboard::mcp::jsonrpc

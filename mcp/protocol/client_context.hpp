@@ -1,0 +1,50 @@
+// ClientContext: what the server knows about the client for one request — era, protocol
+// version, declared capabilities, identity and (modern) requested log level.
+//
+// Legacy requests get it from the session's initialize; modern requests from their own
+// `_meta` envelope (never from earlier traffic). A plain value.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "mcp/protocol/era.hpp"
+
+namespace switchboard::mcp::protocol {
+
+struct ClientContext {
+  Era era = Era::kLegacy;
+  std::string version = std::string(kLatestLegacyVersion);
+  nlohmann::json capabilities = nlohmann::json::object();
+  nlohmann::json client_info;  // null when unknown
+  std::string log_level;       // modern: the request's logLevel; empty = send no logs
+
+  bool modern() const { return era == Era::kModern; }
+  // True when the client declared what `method` (sampling/createMessage,
+  // elicitation/create, roots/list) needs.
+  bool supports(std::string_view method) const;
+  // {"sampling":{}} etc.: the capability `method` needs (null for unknown methods).
+  static nlohmann::json capabilityFor(std::string_view method);
+};
+
+inline bool ClientContext::supports(std::string_view method) const {
+  if (!capabilities.is_object()) return false;
+  if (method == "sampling/createMessage") return capabilities.contains("sampling");
+  if (method == "roots/list") return capabilities.contains("roots");
+  if (method == "elicitation/create") {
+    auto it = capabilities.find("elicitation");
+    if (it == capabilities.end()) return false;
+    // {} means form only; {"url":{}} alone means URL mode only.
+    return !it->is_object() || it->empty() || it->contains("form");
+  }
+  return false;
+}
+
+inline nlohmann::json ClientContext::capabilityFor(std::string_view method) {
+  if (method == "sampling/createMessage") return {{"sampling", nlohmann::json::object()}};
+  if (method == "roots/list") return {{"roots", nlohmann::json::object()}};
+  if (method == "elicitation/create") return {{"elicitation", nlohmann::json::object()}};
+  return nullptr;
+}
+
+}  // namespace switchboard::mcp::protocol

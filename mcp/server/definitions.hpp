@@ -1,0 +1,96 @@
+// The things a Server serves: tool, resource, resource-template and prompt definitions
+// with their handlers, and the server's identity and options.
+//
+// Handlers run on the server's worker pool (tools/call, prompts/get, resources/read) and
+// may run concurrently with each other; they must be thread-safe. A handler may throw:
+// the server turns the exception into an isError tool result or an internal error.
+//
+// Results are the MCP JSON shapes (CallToolResult, ReadResourceResult, GetPromptResult,
+// CompleteResult) written as for 2026-07-28/2025-11-25; the server reshapes them for the
+// era of each client.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "switchboard/status.hpp"
+
+namespace switchboard::mcp::server {
+
+class RequestContext;
+
+using Json = nlohmann::json;
+
+// Returns a CallToolResult {content, structuredContent?, isError?}. A non-OK Status is a
+// JSON-RPC error (InvalidArgument -> -32602, ...), except Status(kUnavailable,
+// kInputRequired) after RequestContext::clientRequest asked for input.
+using ToolHandler = std::function<Result<Json>(const Json& arguments, RequestContext& context)>;
+// Returns a ReadResourceResult {contents:[...]}; NotFound becomes the era's not-found error.
+using ResourceHandler = std::function<Result<Json>(const std::string& uri, RequestContext& context)>;
+// Returns a GetPromptResult {description?, messages:[...]}.
+using PromptHandler = std::function<Result<Json>(const Json& arguments, RequestContext& context)>;
+// argument: {name, value}; context: {arguments:{...}} or {}. Returns the values to offer.
+using CompletionHandler =
+    std::function<Result<std::vector<std::string>>(const Json& argument, const Json& context)>;
+
+struct ToolDef {
+  std::string name;
+  std::string title;
+  std::string description;
+  Json input_schema = Json{{"type", "object"}};
+  Json output_schema;  // null: none
+  Json annotations;    // null: none
+  Json meta;           // null: none
+  Json toJson() const;
+};
+
+struct ResourceDef {
+  std::string uri;
+  std::string name;
+  std::string title;
+  std::string description;
+  std::string mime_type;
+  Json annotations;
+  Json toJson() const;
+};
+
+struct ResourceTemplateDef {
+  std::string uri_template;  // RFC 6570 level 1: "test://template/{id}/data"
+  std::string name;
+  std::string title;
+  std::string description;
+  std::string mime_type;
+  CompletionHandler complete;  // optional, for ref/resource completion
+  Json toJson() const;
+  // True when `uri` matches the template ({var} matches one or more characters except '/').
+  bool matches(const std::string& uri) const;
+};
+
+struct PromptDef {
+  std::string name;
+  std::string title;
+  std::string description;
+  Json arguments = Json::array();  // [{name, title?, description?, required?}]
+  CompletionHandler complete;       // optional, for ref/prompt completion
+  Json toJson() const;
+};
+
+struct ServerInfo {
+  std::string name = "switchboard";
+  std::string title;
+  std::string version = "0.0.0";
+  std::string instructions;
+  Json toJson() const;
+};
+
+struct ServerOptions {
+  std::size_t worker_threads = 16;
+  std::size_t page_size = 100;  // items per page of the list methods
+  long long cache_ttl_ms = 0;   // 2026-07-28 ttlMs on cacheable results
+  std::chrono::seconds client_request_timeout{300};  // legacy server->client requests
+};
+
+}  // namespace switchboard::mcp::server

@@ -1,0 +1,315 @@
+#include "mcp/server/server.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "mcp/protocol/envelope.hpp"
+#include "mcp/protocol/result_shaper.hpp"
+#include "mcp/server/provider_bridge.hpp"
+
+namespace switchboard::mcp::server {
+
+Server::Server(ServerInfo info, ServerOptions options)
+    : info_(std::move(info)), options_(options), pool_(options.worker_threads) {
+  // method -> handler, served in the legacy era, the modern era, on the worker pool.
+  methods_ = {
+      {"initialize", {&Server::initialize, true, false, false}},
+      {"ping", {&Server::ping, true, false, false}},
+      {"logging/setLevel", {&Server::setLogLevel, true, false, false}},
+      {"resources/subscribe", {&Server::subscribe, true, false, false}},
+      {"resources/unsubscribe", {&Server::unsubscribe, true, false, false}},
+      {"server/discover", {&Server::discover, false, true, false}},
+      {"subscriptions/listen", {&Server::listen, false, true, false}},
+      {"tools/list", {&Server::listTools, true, true, false}},
+      {"tools/call", {&Server::callTool, true, true, true}},
+      {"resources/list", {&Server::listResources, true, true, false}},
+      {"resources/templates/list", {&Server::listResourceTemplates, true, true, false}},
+      {"resources/read", {&Server::readResource, true, true, true}},
+      {"prompts/list", {&Server::listPrompts, true, true, false}},
+      {"prompts/get", {&Server::getPrompt, true, true, true}},
+      {"completion/complete", {&Server::complete, true, true, false}},
+  };
+}
+
+Server::~Server() { shutdown(); }
+
+void Server::shutdown() {
+  if (shut_down_.exchange(true)) return;
+  hub_.shutdown(info_.toJson());
+  pool_.stop();
+}
+
+void Server::addTool(ToolDef def, ToolHandler handler) {
+  registry_.addTool(std::move(def), std::move(handler));
+  hub_.listChanged(ListKind::kTools);
+}
+
+bool Server::removeTool(const std::string& name) {
+  if (!registry_.removeTool(name)) return false;
+  hub_.listChanged(ListKind::kTools);
+  return true;
+}
+
+void Server::addResource(ResourceDef def, ResourceHandler handler) {
+  registry_.addResource(std::move(def), std::move(handler));
+  hub_.listChanged(ListKind::kResources);
+}
+
+bool Server::removeResource(const std::string& uri) {
+  if (!registry_.removeResource(uri)) return false;
+  hub_.listChanged(ListKind::kResources);
+  return true;
+}
+
+void Server::addResourceTemplate(ResourceTemplateDef def, ResourceHandler handler) {
+  registry_.addResourceTemplate(std::move(def), std::move(handler));
+  hub_.listChanged(ListKind::kResourceTemplates);
+}
+
+bool Server::removeResourceTemplate(const std::string& uri_template) {
+  if (!registry_.removeResourceTemplate(uri_template)) return false;
+  hub_.listChanged(ListKind::kResourceTemplates);
+  return true;
+}
+
+void Server::addPrompt(PromptDef def, PromptHandler handler) {
+  registry_.addPrompt(std::move(def), std::move(handler));
+  hub_.listChanged(ListKind::kPrompts);
+}
+
+bool Server::removePrompt(const std::string& name) {
+  if (!registry_.removePrompt(name)) return false;
+  hub_.listChanged(ListKind::kPrompts);
+  return true;
+}
+
+Status Server::addToolProvider(std::shared_ptr<switchboard::ToolProvider> provider) {
+  if (!provider) return Status::invalidArgument("addToolProvider: null provider");
+  auto bridge = std::make_shared<ProviderBridge>(std::move(provider));
+  SB_RETURN_IF_ERROR(bridge->sync(*this));
+  std::lock_guard lock(bridges_mutex_);
+  bridges_.push_back(std::move(bridge));
+  return Status();
+}
+
+void Server::notifyResourceUpdated(const std::string& uri) { hub_.resourceUpdated(uri); }
+
+void Server::notifyListChanged(ListKind kind) { hub_.listChanged(kind); }
+
+void Server::attachSession(const std::shared_ptr<protocol::Session>& session) {
+  hub_.attachSession(session);
+}
+
+nlohmann::json Server::toolInputSchema(const std::string& name) const {
+  auto tool = registry_.tool(name);
+  return tool ? tool->def.input_schema : nlohmann::json();
+}
+
+nlohmann::json Server::capabilities(protocol::Era) const {
+  return {{"tools", {{"listChanged", true}}},
+          {"resources", {{"subscribe", true}, {"listChanged", true}}},
+          {"prompts", {{"listChanged", true}}},
+          {"completions", nlohmann::json::object()},
+          {"logging", nlohmann::json::object()}};
+}
+
+void Server::respond(Call& call, nlohmann::json result) {
+  protocol::ResultShaper::shape(result, call.client, call.request.method, info_.toJson(),
+                                protocol::CacheHints{options_.cache_ttl_ms, "public"});
+  call.stream->finish(jsonrpc::makeResult(call.request.id, std::move(result)), 200);
+}
+
+void Server::fail(Call& call, const jsonrpc::Error& error) {
+  call.stream->finish(jsonrpc::makeErrorResponse(call.request.id, error), error.http_status);
+}
+
+void Server::handleRequest(Call call) {
+  auto it = methods_.find(call.request.method);
+  bool served = it != methods_.end() &&
+                (call.client.modern() ? it->second.modern : it->second.legacy);
+  if (!served) {
+    jsonrpc::Error error = jsonrpc::methodNotFound(call.request.method);
+    if (call.client.modern()) {
+      error.http_status = 404;
+      if (call.request.method == "initialize") {
+        error.message += " (this is a 2026-07-28 request; for 2025-11-25 or 2025-06-18 send "
+                         "initialize without the io.modelcontextprotocol/* _meta envelope)";
+      }
+    }
+    fail(call, error);
+    return;
+  }
+  if (!it->second.async) {
+    try {
+      (this->*(it->second.method))(call);
+    } catch (const std::exception& e) {
+      spdlog::error("mcp: {} failed: {}", call.request.method, e.what());
+      fail(call, jsonrpc::internalError(std::string("internal error: ") + e.what()));
+    }
+    return;
+  }
+  runAsync(std::move(call), it->second.method);
+}
+
+void Server::runAsync(Call call, Method method) {
+  auto shared = std::make_shared<Call>(std::move(call));
+  bool queued = pool_.submit([this, shared, method] {
+    try {
+      (this->*method)(*shared);
+    } catch (const std::exception& e) {
+      spdlog::error("mcp: {} failed: {}", shared->request.method, e.what());
+      fail(*shared, jsonrpc::internalError(std::string("internal error: ") + e.what()));
+    } catch (...) {
+      fail(*shared, jsonrpc::internalError("internal error"));
+    }
+  });
+  if (!queued) fail(*shared, jsonrpc::internalError("the server is shutting down"));
+}
+
+void Server::handleNotification(const jsonrpc::Message& message,
+                                const std::shared_ptr<protocol::Session>& session) {
+  if (!session) return;
+  if (message.method == "notifications/initialized") {
+    session->markInitialized();
+  } else if (message.method == "notifications/cancelled") {
+    if (message.params.is_object() && message.params.contains("requestId")) {
+      session->cancel(message.params["requestId"]);
+      hub_.reap();
+    }
+  }
+  // Every other notification (roots/list_changed, progress, ...) needs no action here.
+}
+
+bool Server::handleResponse(const jsonrpc::Message& message, protocol::Session& session) {
+  nlohmann::json answer = nlohmann::json::object();
+  if (!message.error.is_null()) {
+    answer["error"] = message.error;
+  } else {
+    answer["result"] = message.result;
+  }
+  return session.deliverResponse(message.id, std::move(answer));
+}
+
+void Server::initialize(Call& call) {
+  const nlohmann::json& params = call.request.params;
+  if (!params.is_object() || !params.contains("protocolVersion") ||
+      !params["protocolVersion"].is_string()) {
+    fail(call, jsonrpc::invalidParams("initialize: params.protocolVersion (string) is required"));
+    return;
+  }
+  std::string version = protocol::negotiateLegacyVersion(params["protocolVersion"].get<std::string>());
+  nlohmann::json caps = params.value("capabilities", nlohmann::json::object());
+  nlohmann::json client_info = params.value("clientInfo", nlohmann::json());
+  if (call.session) {
+    call.session->initialize(version, caps, client_info);
+    hub_.attachSession(call.session);
+  }
+  call.client.version = version;
+  nlohmann::json result = {{"protocolVersion", version},
+                           {"capabilities", capabilities(protocol::Era::kLegacy)},
+                           {"serverInfo", info_.toJson()}};
+  if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
+  respond(call, std::move(result));
+}
+
+void Server::ping(Call& call) { respond(call, nlohmann::json::object()); }
+
+void Server::discover(Call& call) {
+  nlohmann::json result = {{"supportedVersions", protocol::modernVersions()},
+                           {"capabilities", capabilities(protocol::Era::kModern)}};
+  if (!info_.instructions.empty()) result["instructions"] = info_.instructions;
+  respond(call, std::move(result));
+}
+
+void Server::setLogLevel(Call& call) {
+  const nlohmann::json& params = call.request.params;
+  if (!params.is_object() || !params.contains("level") || !params["level"].is_string() ||
+      protocol::logLevelRank(params["level"].get<std::string>()) < 0) {
+    fail(call, jsonrpc::invalidParams(
+                   "logging/setLevel: params.level must be one of debug, info, notice, warning, "
+                   "error, critical, alert, emergency"));
+    return;
+  }
+  if (call.session) call.session->setLogLevel(params["level"].get<std::string>());
+  respond(call, nlohmann::json::object());
+}
+
+void Server::list(Call& call, ListKind kind, const char* field) {
+  const nlohmann::json& params = call.request.params;
+  std::string cursor;
+  bool has_cursor = false;
+  if (params.is_object() && params.contains("cursor") && !params["cursor"].is_null()) {
+    if (!params["cursor"].is_string()) {
+      fail(call, jsonrpc::invalidParams("params.cursor must be a string"));
+      return;
+    }
+    cursor = params["cursor"].get<std::string>();
+    has_cursor = true;
+  }
+  Result<Registry::Page> page = registry_.list(kind, has_cursor ? &cursor : nullptr,
+                                               options_.page_size);
+  if (!page.ok()) {
+    fail(call, jsonrpc::errorFromStatus(page.status()));
+    return;
+  }
+  nlohmann::json result = {{field, std::move(page->items)}};
+  if (!page->next_cursor.empty()) result["nextCursor"] = page->next_cursor;
+  respond(call, std::move(result));
+}
+
+void Server::listTools(Call& call) { list(call, ListKind::kTools, "tools"); }
+void Server::listResources(Call& call) { list(call, ListKind::kResources, "resources"); }
+void Server::listResourceTemplates(Call& call) {
+  list(call, ListKind::kResourceTemplates, "resourceTemplates");
+}
+void Server::listPrompts(Call& call) { list(call, ListKind::kPrompts, "prompts"); }
+
+void Server::subscribe(Call& call) {
+  const nlohmann::json& params = call.request.params;
+  if (!params.is_object() || !params.contains("uri") || !params["uri"].is_string()) {
+    fail(call, jsonrpc::invalidParams("params.uri (string) is required"));
+    return;
+  }
+  if (!call.session) {
+    fail(call, jsonrpc::invalidParams(
+                   "resources/subscribe needs a session: initialize first and send Mcp-Session-Id"));
+    return;
+  }
+  call.session->subscribe(params["uri"].get<std::string>());
+  respond(call, nlohmann::json::object());
+}
+
+void Server::unsubscribe(Call& call) {
+  const nlohmann::json& params = call.request.params;
+  if (!params.is_object() || !params.contains("uri") || !params["uri"].is_string()) {
+    fail(call, jsonrpc::invalidParams("params.uri (string) is required"));
+    return;
+  }
+  if (call.session) call.session->unsubscribe(params["uri"].get<std::string>());
+  respond(call, nlohmann::json::object());
+}
+
+void Server::listen(Call& call) {
+  const nlohmann::json& params = call.request.params;
+  auto requested = params.is_object() ? params.find("notifications") : params.end();
+  if (requested == params.end() || !requested->is_object()) {
+    fail(call, jsonrpc::invalidParams("subscriptions/listen: params.notifications (object) is "
+                                      "required"));
+    return;
+  }
+  SubscriptionHub::Filter filter;
+  filter.tools = requested->value("toolsListChanged", false) == true;
+  filter.prompts = requested->value("promptsListChanged", false) == true;
+  filter.resources = requested->value("resourcesListChanged", false) == true;
+  if (auto uris = requested->find("resourceSubscriptions");
+      uris != requested->end() && uris->is_array()) {
+    filter.has_uris = true;
+    for (const auto& uri : *uris) {
+      if (uri.is_string()) filter.uris.push_back(uri.get<std::string>());
+    }
+  }
+  auto cancelled = std::make_shared<std::atomic<bool>>(false);
+  if (call.session) call.session->track(call.request.id, cancelled);
+  hub_.listen(call.request.id, std::move(filter), call.stream, cancelled);
+}
+
+}  // namespace switchboard::mcp::server

@@ -1,0 +1,139 @@
+// Server: an MCP server that knows nothing about agents — a thread-safe catalog of tools,
+// resources, resource templates and prompts, and the dispatch of every client request of
+// both protocol eras (2025-06-18/2025-11-25 and 2026-07-28) to it.
+//
+// Transports (stdio, Streamable HTTP) decode messages, establish the request's
+// protocol::ClientContext (from the session or the `_meta` envelope) and hand requests to
+// handleRequest(); the response goes to the Call's ResponseStream, possibly later and from
+// a worker thread (tools/call, prompts/get and resources/read run on the worker pool, so a
+// slow handler never blocks the transport or other requests). Catalog changes send
+// list_changed to initialized legacy sessions and to listen streams that asked for them.
+//
+// Ownership: the Server owns its registry, worker pool and subscription hub; it shares
+// Sessions with the transports. It must outlive the transports using it.
+// Thread safety: every public method is safe from any thread.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mcp/jsonrpc/message.hpp"
+#include "mcp/protocol/client_context.hpp"
+#include "mcp/protocol/request_state_sealer.hpp"
+#include "mcp/protocol/session.hpp"
+#include "mcp/server/definitions.hpp"
+#include "mcp/server/registry.hpp"
+#include "mcp/server/request_context.hpp"
+#include "mcp/server/response_stream.hpp"
+#include "mcp/server/subscription_hub.hpp"
+#include "mcp/server/worker_pool.hpp"
+#include "switchboard/tool_provider.hpp"
+
+namespace switchboard::mcp::server {
+
+class ProviderBridge;
+
+// One client request on its way through the server.
+struct Call {
+  jsonrpc::Message request;                    // kind == kRequest
+  protocol::ClientContext client;              // era, version, capabilities
+  std::shared_ptr<protocol::Session> session;  // legacy session / stdio connection, or null
+  std::shared_ptr<ResponseStream> stream;      // where the response goes
+};
+
+class Server {
+ public:
+  explicit Server(ServerInfo info = {}, ServerOptions options = {});
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Catalog. Each change notifies listeners (tools/prompts/resources list_changed).
+  void addTool(ToolDef def, ToolHandler handler);
+  bool removeTool(const std::string& name);
+  void addResource(ResourceDef def, ResourceHandler handler);
+  bool removeResource(const std::string& uri);
+  void addResourceTemplate(ResourceTemplateDef def, ResourceHandler handler);
+  bool removeResourceTemplate(const std::string& uri_template);
+  void addPrompt(PromptDef def, PromptHandler handler);
+  bool removePrompt(const std::string& name);
+  // Serves a plugin's catalog and forwards calls to it. InvalidArgument when its
+  // catalogJson() is not the documented shape.
+  Status addToolProvider(std::shared_ptr<switchboard::ToolProvider> provider);
+  // Sends resources/updated to subscribers of `uri` (legacy subscribe, modern listen).
+  void notifyResourceUpdated(const std::string& uri);
+  // Sends list_changed for changes made directly through registry().
+  void notifyListChanged(ListKind kind);
+
+  // Dispatch (for transports).
+  void handleRequest(Call call);
+  void handleNotification(const jsonrpc::Message& message,
+                          const std::shared_ptr<protocol::Session>& session);
+  // A client's answer to a server->client request. False when nothing awaited it.
+  bool handleResponse(const jsonrpc::Message& message, protocol::Session& session);
+  // Lets the session receive session-wide notifications once initialized.
+  void attachSession(const std::shared_ptr<protocol::Session>& session);
+  // The inputSchema of a tool (null if unknown), for the Mcp-Param-* header check.
+  nlohmann::json toolInputSchema(const std::string& name) const;
+
+  nlohmann::json capabilities(protocol::Era era) const;
+  const ServerInfo& info() const { return info_; }
+  const ServerOptions& options() const { return options_; }
+  Registry& registry() { return registry_; }
+
+  // Ends listen streams, stops the worker pool (running handlers finish first).
+  void shutdown();
+
+ private:
+  using Method = void (Server::*)(Call&);
+  struct MethodEntry {
+    Method method;
+    bool legacy;
+    bool modern;
+    bool async;
+  };
+
+  void respond(Call& call, nlohmann::json result);
+  void fail(Call& call, const jsonrpc::Error& error);
+  void runAsync(Call call, Method method);
+  std::shared_ptr<RequestContext> makeContext(Call& call);
+  // Turns a handler's outcome into the response (input_required, -32021, errors).
+  void finishHandler(Call& call, RequestContext& context, Result<nlohmann::json> outcome,
+                     const std::string& state_binding);
+  std::optional<jsonrpc::Error> openRequestState(Call& call, RequestContext& context,
+                                                 const std::string& binding);
+
+  void initialize(Call& call);
+  void ping(Call& call);
+  void discover(Call& call);
+  void setLogLevel(Call& call);
+  void listTools(Call& call);
+  void callTool(Call& call);
+  void listResources(Call& call);
+  void listResourceTemplates(Call& call);
+  void readResource(Call& call);
+  void subscribe(Call& call);
+  void unsubscribe(Call& call);
+  void listPrompts(Call& call);
+  void getPrompt(Call& call);
+  void complete(Call& call);
+  void listen(Call& call);
+  void list(Call& call, ListKind kind, const char* field);
+
+  const ServerInfo info_;
+  const ServerOptions options_;
+  Registry registry_;
+  SubscriptionHub hub_;
+  protocol::RequestStateSealer sealer_;
+  std::unordered_map<std::string, MethodEntry> methods_;
+  std::mutex bridges_mutex_;
+  std::vector<std::shared_ptr<ProviderBridge>> bridges_;
+  WorkerPool pool_;
+  std::atomic<bool> shut_down_{false};
+};
+
+}  // namespace switchboard::mcp::server

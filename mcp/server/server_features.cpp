@@ -1,0 +1,291 @@
+// Server: the feature methods that run handlers (tools/call, resources/read, prompts/get,
+// completion/complete) and the shared handler-outcome logic (errors, input_required,
+// missing client capabilities). See server.hpp.
+#include <spdlog/spdlog.h>
+
+#include "mcp/server/server.hpp"
+
+namespace switchboard::mcp::server {
+namespace {
+
+const nlohmann::json& emptyObject() {
+  static const nlohmann::json kEmpty = nlohmann::json::object();
+  return kEmpty;
+}
+
+const nlohmann::json* stringField(const nlohmann::json& params, const char* field) {
+  if (!params.is_object()) return nullptr;
+  auto it = params.find(field);
+  if (it == params.end() || !it->is_string()) return nullptr;
+  return &*it;
+}
+
+template <typename Fn>
+Result<nlohmann::json> guarded(const std::string& what, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const std::exception& e) {
+    spdlog::error("mcp: {} threw: {}", what, e.what());
+    return Status::internal(what + " failed: " + e.what());
+  } catch (...) {
+    spdlog::error("mcp: {} threw a non-standard exception", what);
+    return Status::internal(what + " failed");
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<RequestContext> Server::makeContext(Call& call) {
+  auto context = std::make_shared<RequestContext>(call.request.id, call.request.params,
+                                                  call.client, call.session, call.stream,
+                                                  options_.client_request_timeout);
+  if (call.session) call.session->track(call.request.id, context->cancelFlag());
+  return context;
+}
+
+std::optional<jsonrpc::Error> Server::openRequestState(Call& call, RequestContext& context,
+                                                       const std::string& binding) {
+  if (!call.client.modern()) return std::nullopt;
+  const nlohmann::json& params = call.request.params;
+  if (auto responses = params.find("inputResponses");
+      responses != params.end() && !responses->is_null() && !responses->is_object()) {
+    return jsonrpc::invalidParams("params.inputResponses must be an object");
+  }
+  auto state = params.find("requestState");
+  if (state == params.end() || state->is_null()) return std::nullopt;
+  if (!state->is_string()) return jsonrpc::invalidParams("params.requestState must be a string");
+  std::optional<std::string> opened = sealer_.open(state->get<std::string>(), binding);
+  if (!opened) {
+    return jsonrpc::invalidParams(
+        "params.requestState failed integrity verification; send the request again without "
+        "requestState and inputResponses");
+  }
+  context.setVerifiedState(std::move(*opened));
+  return std::nullopt;
+}
+
+void Server::finishHandler(Call& call, RequestContext& context, Result<nlohmann::json> outcome,
+                           const std::string& state_binding) {
+  if (call.session) call.session->untrack(call.request.id);
+  if (context.cancelFlag()->load()) {
+    call.stream->abandon();  // cancelled by notifications/cancelled: no response
+    return;
+  }
+  if (!outcome.ok()) {
+    const Status status = outcome.status();
+    if (status.code() == StatusCode::kUnavailable &&
+        status.message() == switchboard::kInputRequired) {
+      if (call.client.modern() && (!context.inputRequests().empty() || context.stateOutSet())) {
+        nlohmann::json result = {{"resultType", "input_required"}};
+        if (!context.inputRequests().empty()) result["inputRequests"] = context.inputRequests();
+        if (context.stateOutSet()) {
+          result["requestState"] = sealer_.seal(context.stateOut(), state_binding);
+        }
+        respond(call, std::move(result));
+        return;
+      }
+      fail(call, jsonrpc::internalError("the handler asked for client input but no question "
+                                        "was recorded"));
+      return;
+    }
+    if (call.client.modern() && !context.missingCapability().is_null() &&
+        status.code() == StatusCode::kFailedPrecondition) {
+      fail(call, jsonrpc::Error{jsonrpc::kMissingRequiredClientCapability, status.message(),
+                                {{"requiredCapabilities", context.missingCapability()}}, 400});
+      return;
+    }
+    fail(call, jsonrpc::errorFromStatus(status));
+    return;
+  }
+  nlohmann::json result = std::move(outcome).value();
+  if (!result.is_object()) {
+    fail(call, jsonrpc::internalError("the handler returned a non-object result"));
+    return;
+  }
+  respond(call, std::move(result));
+}
+
+void Server::callTool(Call& call) {
+  const nlohmann::json& params = call.request.params;
+  const nlohmann::json* name = stringField(params, "name");
+  if (name == nullptr) {
+    fail(call, jsonrpc::invalidParams("tools/call: params.name (string) is required"));
+    return;
+  }
+  auto tool = registry_.tool(name->get<std::string>());
+  if (!tool) {
+    fail(call, jsonrpc::invalidParams("Unknown tool: " + name->get<std::string>()));
+    return;
+  }
+  auto args = params.find("arguments");
+  if (args != params.end() && !args->is_null() && !args->is_object()) {
+    fail(call, jsonrpc::invalidParams("tools/call: params.arguments must be an object"));
+    return;
+  }
+  const nlohmann::json& arguments =
+      (args == params.end() || args->is_null()) ? emptyObject() : *args;
+  auto context = makeContext(call);
+  std::string binding = "tools/call\n" + tool->def.name;
+  if (auto error = openRequestState(call, *context, binding)) {
+    if (call.session) call.session->untrack(call.request.id);
+    fail(call, *error);
+    return;
+  }
+  Result<nlohmann::json> outcome = [&]() -> Result<nlohmann::json> {
+    try {
+      return tool->handler(arguments, *context);
+    } catch (const std::exception& e) {
+      spdlog::warn("mcp: tool {} threw: {}", tool->def.name, e.what());
+      return nlohmann::json{
+          {"content", {{{"type", "text"}, {"text", std::string("Tool failed: ") + e.what()}}}},
+          {"isError", true}};
+    } catch (...) {
+      return nlohmann::json{{"content", {{{"type", "text"}, {"text", "Tool failed"}}}},
+                            {"isError", true}};
+    }
+  }();
+  if (outcome.ok() && outcome->is_object() && outcome->contains("structuredContent") &&
+      (!outcome->contains("content") || (*outcome)["content"].empty())) {
+    // Clients without structured-content support still see the data.
+    (*outcome)["content"] = {{{"type", "text"}, {"text", (*outcome)["structuredContent"].dump()}}};
+  }
+  finishHandler(call, *context, std::move(outcome), binding);
+}
+
+void Server::readResource(Call& call) {
+  const nlohmann::json* uri_field = stringField(call.request.params, "uri");
+  if (uri_field == nullptr) {
+    fail(call, jsonrpc::invalidParams("resources/read: params.uri (string) is required"));
+    return;
+  }
+  std::string uri = uri_field->get<std::string>();
+  auto not_found = [&] {
+    jsonrpc::Error error = call.client.modern()
+                               ? jsonrpc::invalidParams("Resource not found: " + uri)
+                               : jsonrpc::Error{jsonrpc::kResourceNotFound,
+                                                "Resource not found: " + uri, nullptr, 200};
+    error.data = {{"uri", uri}};
+    fail(call, error);
+  };
+  ResourceHandler handler;
+  if (auto resource = registry_.resource(uri)) {
+    handler = resource->handler;
+  } else if (auto templ = registry_.templateFor(uri)) {
+    handler = templ->handler;
+  }
+  if (!handler) {
+    not_found();
+    return;
+  }
+  auto context = makeContext(call);
+  std::string binding = "resources/read\n" + uri;
+  if (auto error = openRequestState(call, *context, binding)) {
+    if (call.session) call.session->untrack(call.request.id);
+    fail(call, *error);
+    return;
+  }
+  Result<nlohmann::json> outcome = guarded("resources/read " + uri,
+                                           [&] { return handler(uri, *context); });
+  if (!outcome.ok() && outcome.status().code() == StatusCode::kNotFound) {
+    if (call.session) call.session->untrack(call.request.id);
+    not_found();
+    return;
+  }
+  finishHandler(call, *context, std::move(outcome), binding);
+}
+
+void Server::getPrompt(Call& call) {
+  const nlohmann::json& params = call.request.params;
+  const nlohmann::json* name = stringField(params, "name");
+  if (name == nullptr) {
+    fail(call, jsonrpc::invalidParams("prompts/get: params.name (string) is required"));
+    return;
+  }
+  auto prompt = registry_.prompt(name->get<std::string>());
+  if (!prompt) {
+    fail(call, jsonrpc::invalidParams("Unknown prompt: " + name->get<std::string>()));
+    return;
+  }
+  auto args = params.find("arguments");
+  if (args != params.end() && !args->is_null() && !args->is_object()) {
+    fail(call, jsonrpc::invalidParams("prompts/get: params.arguments must be an object"));
+    return;
+  }
+  const nlohmann::json& arguments =
+      (args == params.end() || args->is_null()) ? emptyObject() : *args;
+  for (const auto& declared : prompt->def.arguments) {
+    if (declared.value("required", false) &&
+        !arguments.contains(declared.value("name", std::string()))) {
+      fail(call, jsonrpc::invalidParams("prompts/get: missing required argument \"" +
+                                        declared.value("name", std::string()) + "\""));
+      return;
+    }
+  }
+  auto context = makeContext(call);
+  std::string binding = "prompts/get\n" + prompt->def.name;
+  if (auto error = openRequestState(call, *context, binding)) {
+    if (call.session) call.session->untrack(call.request.id);
+    fail(call, *error);
+    return;
+  }
+  Result<nlohmann::json> outcome = guarded("prompts/get " + prompt->def.name,
+                                           [&] { return prompt->handler(arguments, *context); });
+  finishHandler(call, *context, std::move(outcome), binding);
+}
+
+void Server::complete(Call& call) {
+  const nlohmann::json& params = call.request.params;
+  if (!params.is_object() || !params.contains("ref") || !params["ref"].is_object() ||
+      !params.contains("argument") || !params["argument"].is_object() ||
+      !params["argument"].contains("name") || !params["argument"]["name"].is_string()) {
+    fail(call, jsonrpc::invalidParams(
+                   "completion/complete: params.ref and params.argument{name, value} are required"));
+    return;
+  }
+  const nlohmann::json& ref = params["ref"];
+  std::string type = ref.value("type", "");
+  CompletionHandler handler;
+  if (type == "ref/prompt") {
+    auto prompt = registry_.prompt(ref.value("name", ""));
+    if (!prompt) {
+      fail(call, jsonrpc::invalidParams("Unknown prompt: " + ref.value("name", "")));
+      return;
+    }
+    handler = prompt->def.complete;
+  } else if (type == "ref/resource") {
+    std::string uri = ref.value("uri", "");
+    auto templ = registry_.templateByUri(uri);
+    if (!templ && !registry_.resource(uri)) {
+      fail(call, jsonrpc::invalidParams("Unknown resource or template: " + uri));
+      return;
+    }
+    if (templ) handler = templ->def.complete;
+  } else {
+    fail(call, jsonrpc::invalidParams("completion/complete: ref.type must be ref/prompt or "
+                                      "ref/resource"));
+    return;
+  }
+  std::vector<std::string> values;
+  if (handler) {
+    Result<std::vector<std::string>> made = [&]() -> Result<std::vector<std::string>> {
+      try {
+        return handler(params["argument"], params.value("context", nlohmann::json::object()));
+      } catch (const std::exception& e) {
+        return Status::internal(std::string("completion failed: ") + e.what());
+      }
+    }();
+    if (!made.ok()) {
+      fail(call, jsonrpc::errorFromStatus(made.status()));
+      return;
+    }
+    values = std::move(made).value();
+  }
+  nlohmann::json completion = {{"values", nlohmann::json::array()}};
+  std::size_t total = values.size();
+  for (std::size_t i = 0; i < values.size() && i < 100; ++i) completion["values"].push_back(values[i]);
+  completion["total"] = total;
+  completion["hasMore"] = total > 100;
+  respond(call, {{"completion", std::move(completion)}});
+}
+
+}  // namespace switchboard::mcp::server

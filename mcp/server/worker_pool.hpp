@@ -1,0 +1,39 @@
+// WorkerPool: a fixed set of threads running handler jobs, so a slow tool never blocks
+// the transport's reader or other tools.
+//
+// Jobs must not throw (the server wraps handlers). stop() finishes running jobs, drops
+// queued ones and joins; submit() after stop() returns false.
+//
+// Thread safety: submit() from any thread.
+#pragma once
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace switchboard::mcp::server {
+
+class WorkerPool {
+ public:
+  explicit WorkerPool(std::size_t threads);
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  bool submit(std::function<void()> job);
+  void stop();
+
+ private:
+  void run();
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::function<void()>> jobs_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace switchboard::mcp::server

@@ -1,0 +1,111 @@
+// ConformanceTools::callTool: the content, error, progress, logging and catalog-trigger
+// fixtures; the ones that ask the client live in conformance_input_tools.cpp.
+#include "plugins/tools/conformance/conformance_tools.hpp"
+
+#include <chrono>
+#include <thread>
+
+namespace switchboard::plugins {
+namespace conformance {
+
+Json text(const std::string& value) { return {{"type", "text"}, {"text", value}}; }
+
+Json textResult(const std::string& value) { return {{"content", {text(value)}}}; }
+
+}  // namespace conformance
+
+using conformance::Json;
+using conformance::text;
+using conformance::textResult;
+
+namespace {
+
+void pause(ToolContext& context, int ms) {
+  for (int waited = 0; waited < ms && !context.cancelled(); waited += 10) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
+}  // namespace
+
+Result<std::string> ConformanceTools::callTool(std::string_view name_view,
+                                               std::string_view arguments_json,
+                                               ToolContext& context) {
+  std::string name(name_view);
+  Json args = Json::parse(arguments_json, nullptr, false);
+  if (!args.is_object()) args = Json::object();
+  Json result;
+  if (name == "test_simple_text") {
+    result = textResult("This is a simple text response for testing.");
+  } else if (name == "test_image_content") {
+    result = {{"content", {{{"type", "image"}, {"data", conformance::kPng1x1},
+                            {"mimeType", "image/png"}}}}};
+  } else if (name == "test_audio_content") {
+    result = {{"content", {{{"type", "audio"}, {"data", conformance::kWavSilent},
+                            {"mimeType", "audio/wav"}}}}};
+  } else if (name == "test_embedded_resource") {
+    result = {{"content",
+               {{{"type", "resource"},
+                 {"resource", {{"uri", "test://embedded-resource"}, {"mimeType", "text/plain"},
+                               {"text", "This is an embedded resource content."}}}}}}};
+  } else if (name == "test_multiple_content_types") {
+    result = {{"content",
+               {text("Multiple content types test:"),
+                {{"type", "image"}, {"data", conformance::kPng1x1}, {"mimeType", "image/png"}},
+                {{"type", "resource"},
+                 {"resource", {{"uri", "test://mixed-content-resource"},
+                               {"mimeType", "application/json"},
+                               {"text", R"({"test":"data","value":123})"}}}}}}};
+  } else if (name == "test_error_handling") {
+    result = textResult("This tool intentionally returns an error for testing");
+    result["isError"] = true;
+  } else if (name == "test_tool_with_progress") {
+    for (int step = 0; step <= 2 && !context.cancelled(); ++step) {
+      context.progress(step * 50.0, 100.0, "step " + std::to_string(step + 1) + " of 3");
+      if (step < 2) pause(context, 50);
+    }
+    if (context.cancelled()) return Status::cancelled("cancelled by the client");
+    result = textResult("Progress test completed");
+  } else if (name == "test_tool_with_logging") {
+    for (const char* line : {"Tool execution started", "Tool processing data",
+                             "Tool execution completed"}) {
+      context.log("info", Json(line).dump());
+      if (std::string_view(line) != "Tool execution completed") pause(context, 50);
+    }
+    result = textResult("Logging test completed");
+  } else if (name == "test_logging_tool") {
+    context.log("info", Json("test_logging_tool ran").dump());
+    result = textResult("Logged at info level (only if the request asked for logs).");
+  } else if (name == "test_trigger_tool_change") {
+    bool now = !dynamic_tool_.load();
+    dynamic_tool_.store(now);
+    context.notifyCatalogChanged();
+    result = textResult(now ? "test_dynamic_tool added" : "test_dynamic_tool removed");
+  } else if (name == "test_trigger_prompt_change") {
+    bool now = !dynamic_prompt_.load();
+    dynamic_prompt_.store(now);
+    context.notifyCatalogChanged();
+    result = textResult(now ? "test_dynamic_prompt added" : "test_dynamic_prompt removed");
+  } else if (name == "test_dynamic_tool" && dynamic_tool_.load()) {
+    result = textResult("This tool was added at run time.");
+  } else if (name == "test_custom_header") {
+    if (!args.contains("region") || !args["region"].is_string()) {
+      result = textResult("Missing required argument \"region\" (string).");
+      result["isError"] = true;
+    } else {
+      result = textResult("Region: " + args["region"].get<std::string>());
+    }
+  } else if (name == "json_schema_2020_12_tool") {
+    result = textResult("Received contact: " + args.dump());
+  } else {
+    Result<Json> asked = conformance::callClientTool(name, args, context);
+    if (!asked.ok() && asked.status().code() == StatusCode::kNotFound) {
+      asked = conformance::callInputTool(name, args, context);
+    }
+    if (!asked.ok()) return asked.status();
+    result = std::move(asked).value();
+  }
+  return result.dump();
+}
+
+}  // namespace switchboard::plugins

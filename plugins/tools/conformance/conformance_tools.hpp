@@ -1,0 +1,58 @@
+// ConformanceTools: the fixtures the official MCP conformance suite
+// (@modelcontextprotocol/conformance 0.2.0-alpha.12) calls — tools, resources, a resource
+// template, prompts and completions with the exact names, texts and shapes its checks
+// look for (shared/mcp/conformance.md §5.1). It also proves that a plugin can contribute
+// MCP tools.
+//
+// Not included: the Tasks-extension fixtures and test_reconnection (the gateway does not
+// implement the Tasks extension or SSE polling).
+//
+// Thread safety: every method may be called concurrently; the only mutable state (the
+// dynamic tool/prompt toggled by the trigger tools) is atomic.
+#pragma once
+
+#include <atomic>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "switchboard/tool_provider.hpp"
+
+namespace switchboard::plugins {
+
+class ConformanceTools : public ToolProvider {
+ public:
+  std::string catalogJson() const override;
+  Result<std::string> callTool(std::string_view name, std::string_view arguments_json,
+                               ToolContext& context) override;
+  Result<std::string> readResource(std::string_view uri) override;
+  Result<std::string> getPrompt(std::string_view name, std::string_view arguments_json,
+                                ToolContext& context) override;
+  Result<std::string> complete(std::string_view ref_json, std::string_view argument_json,
+                               std::string_view context_json) override;
+
+ private:
+  std::atomic<bool> dynamic_tool_{false};
+  std::atomic<bool> dynamic_prompt_{false};
+};
+
+namespace conformance {
+
+using Json = nlohmann::json;
+
+inline constexpr const char* kPng1x1 =
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+inline constexpr const char* kWavSilent =
+    "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA=";
+
+// The catalog (catalogJson) for the current toggles.
+Json catalog(bool dynamic_tool, bool dynamic_prompt);
+Json text(const std::string& value);
+Json textResult(const std::string& value);
+// The 2026-07-28 input_required tools; NotFound when `name` is not one of them.
+Result<Json> callInputTool(const std::string& name, const Json& arguments, ToolContext& context);
+// The 2025-era tools that ask the client (sampling, elicitation); NotFound otherwise.
+Result<Json> callClientTool(const std::string& name, const Json& arguments, ToolContext& context);
+
+}  // namespace conformance
+}  // namespace switchboard::plugins
