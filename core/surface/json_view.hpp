@@ -1,0 +1,30 @@
+// JSON views of the gateway's values as the tool output schemas and resources show them:
+// executions and their steps (schemas/tools/execution_get.json), usage, timestamps.
+//
+// Free functions over plain values; no shared state.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+
+#include "core/engine/execution_types.hpp"
+#include "switchboard/usage.hpp"
+
+namespace switchboard::core {
+
+// "2026-11-22T05:00:00.123Z" for milliseconds since the Unix epoch.
+std::string msToRfc3339(std::int64_t ms);
+// The parsed JSON text, the text itself as a string when it is not JSON, null when empty.
+nlohmann::json jsonOrText(std::string_view text);
+
+nlohmann::json usageToJson(const Usage& usage);
+nlohmann::json stepToJson(const StepSnapshot& step);
+// {id, pattern, status, reason?, progress, steps?, usage, result?, error?, budget,
+//  created_at, ended_at?, parent_execution_id?}
+nlohmann::json executionToJson(const ExecutionSnapshot& execution, bool with_steps);
+// Steps that have settled (any terminal step status).
+std::int64_t settledSteps(const ExecutionCounts& counts);
+
+}  // namespace switchboard::core

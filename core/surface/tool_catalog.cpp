@@ -1,0 +1,141 @@
+#include "core/surface/tool_catalog.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <fstream>
+#include <sstream>
+#include <system_error>
+
+namespace switchboard::core {
+namespace {
+
+using nlohmann::json;
+
+Result<json> readJsonFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  if (!in) return Status::notFound("cannot read " + path.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  json doc = json::parse(text.str(), nullptr, false);
+  if (doc.is_discarded()) return Status::invalidArgument(path.string() + ": not valid JSON");
+  return doc;
+}
+
+Result<ToolCatalog::Entry> parseEntry(const std::filesystem::path& path, const json& doc) {
+  const std::string origin = path.string();
+  if (!doc.is_object() || !doc.contains("name") || !doc["name"].is_string() ||
+      !doc.contains("inputSchema") || !doc["inputSchema"].is_object() ||
+      !doc.contains("outputSchema") || !doc["outputSchema"].is_object()) {
+    return Status::invalidArgument(origin +
+                                   ": a tool file needs name, inputSchema and outputSchema");
+  }
+  Result<SchemaValidator> input =
+      SchemaValidator::fromText(doc["inputSchema"].dump(), origin + "#/inputSchema");
+  if (!input.ok()) return input.status();
+  Result<SchemaValidator> output =
+      SchemaValidator::fromText(doc["outputSchema"].dump(), origin + "#/outputSchema");
+  if (!output.ok()) return output.status();
+  mcp::server::ToolDef def;
+  def.name = doc["name"].get<std::string>();
+  def.title = doc.value("title", "");
+  def.description = doc.value("description", "");
+  def.input_schema = doc["inputSchema"];
+  def.output_schema = doc["outputSchema"];
+  if (doc.contains("annotations")) def.annotations = doc["annotations"];
+  return ToolCatalog::Entry{std::move(def), std::move(*input), std::move(*output)};
+}
+
+}  // namespace
+
+Result<ToolCatalog> ToolCatalog::load(const std::filesystem::path& tools_dir, bool check_output) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(tools_dir, ec)) {
+    return Status::notFound("tool schema folder " + tools_dir.string() + " does not exist");
+  }
+  ToolCatalog catalog;
+  catalog.check_output_ = check_output;
+  for (const auto& item : std::filesystem::directory_iterator(tools_dir, ec)) {
+    if (item.path().extension() != ".json") continue;
+    Result<json> doc = readJsonFile(item.path());
+    if (!doc.ok()) return doc.status();
+    Result<Entry> entry = parseEntry(item.path(), *doc);
+    if (!entry.ok()) return entry.status();
+    std::string name = entry->def.name;
+    if (!catalog.entries_.emplace(name, std::move(*entry)).second) {
+      return Status::invalidArgument(item.path().string() + ": tool '" + name +
+                                     "' is defined twice");
+    }
+  }
+  if (ec) return Status::unavailable("cannot list " + tools_dir.string() + ": " + ec.message());
+  return catalog;
+}
+
+std::vector<std::string> ToolCatalog::names() const {
+  std::vector<std::string> out;
+  for (const auto& [name, entry] : entries_) out.push_back(name);
+  return out;
+}
+
+Result<ToolCatalog::Entry> ToolCatalog::entry(const std::string& name) const {
+  auto it = entries_.find(name);
+  if (it == entries_.end()) return Status::notFound("no schema file defines tool '" + name + "'");
+  return it->second;
+}
+
+json ToolCatalog::errorResult(const std::string& message) {
+  return json{{"content", json::array({json{{"type", "text"}, {"text", message}}})},
+              {"isError", true}};
+}
+
+Status ToolCatalog::add(mcp::server::Server& server, const std::string& name,
+                        SurfaceToolHandler handler) const {
+  auto it = entries_.find(name);
+  if (it == entries_.end()) return Status::notFound("no schema file defines tool '" + name + "'");
+  Entry entry = it->second;
+  mcp::server::ToolDef def = entry.def;
+  bool check_output = check_output_;
+  server.addTool(
+      std::move(def),
+      [entry = std::move(entry), handler = std::move(handler), check_output](
+          const json& arguments, mcp::server::RequestContext& context) -> Result<json> {
+        const std::string& tool = entry.def.name;
+        std::vector<std::string> violations = entry.input.violations(arguments);
+        if (!violations.empty()) {
+          std::string text = "invalid arguments for " + tool + ": ";
+          for (std::size_t i = 0; i < violations.size(); ++i) {
+            if (i > 0) text += "; ";
+            text += violations[i];
+          }
+          text += ". Fix them and call again; tools/list shows the inputSchema of " + tool + ".";
+          return errorResult(text);
+        }
+        Result<ToolOutput> output = handler(arguments, context);
+        if (!output.ok()) {
+          const Status& status = output.status();
+          if (status.code() == StatusCode::kInternal || status.code() == StatusCode::kDataLoss ||
+              status.code() == StatusCode::kUnavailable) {
+            return errorResult(status.toString());
+          }
+          return errorResult(status.message().empty() ? status.toString() : status.message());
+        }
+        if (check_output) {
+          std::vector<std::string> bad = entry.output.violations(output->structured);
+          if (!bad.empty()) {
+            std::string text = "internal error: the result of " + tool +
+                               " does not match its outputSchema: ";
+            for (std::size_t i = 0; i < bad.size(); ++i) {
+              if (i > 0) text += "; ";
+              text += bad[i];
+            }
+            spdlog::error("surface: {}", text);
+            return errorResult(text);
+          }
+        }
+        std::string text = output->text.empty() ? output->structured.dump() : output->text;
+        return json{{"content", json::array({json{{"type", "text"}, {"text", text}}})},
+                    {"structuredContent", std::move(output->structured)}};
+      });
+  return Status();
+}
+
+}  // namespace switchboard::core

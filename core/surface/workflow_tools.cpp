@@ -1,0 +1,203 @@
+// The workflow_* tools: the loaded patterns, and starting (and optionally awaiting) an
+// execution with progress notifications and cancellation.
+#include <string>
+#include <vector>
+
+#include "core/plugin_host/schema_validator.hpp"
+#include "core/surface/json_view.hpp"
+#include "core/surface/surface.hpp"
+
+namespace switchboard::core {
+namespace {
+
+using mcp::server::RequestContext;
+using nlohmann::json;
+
+constexpr std::int64_t kWaitSliceMs = 200;
+
+std::string shortName(const std::string& full) {
+  std::string::size_type dot = full.rfind('.');
+  return dot == std::string::npos ? full : full.substr(dot + 1);
+}
+
+Result<ToolOutput> patterns(PatternCatalog& catalog) {
+  json items = json::array();
+  std::string text;
+  for (const std::string& full : catalog.names()) {
+    Result<std::shared_ptr<WorkflowPattern>> p = catalog.pattern(full);
+    if (!p.ok()) continue;  // plugin_list shows why a plugin cannot be used
+    json schema = json::parse((*p)->paramsSchema(), nullptr, false);
+    if (schema.is_discarded() || !schema.is_object()) schema = json::object();
+    items.push_back(json{{"name", shortName(full)},
+                         {"plugin", full},
+                         {"description", (*p)->description()},
+                         {"params_schema", std::move(schema)}});
+    text += (text.empty() ? "" : ", ") + shortName(full);
+  }
+  return ToolOutput{json{{"patterns", std::move(items)}},
+                    text.empty() ? "no workflow patterns are loaded" : "patterns: " + text};
+}
+
+json agentEntry(const AgentRecord& a) {
+  return json{{"id", a.id}, {"name", a.name}, {"role", a.role}, {"capabilities", a.capabilities}};
+}
+
+// The agents the run may use: the named ones, or every agent when none is named.
+Result<json> agentsForRun(AgentService& agents, const json& args) {
+  json out = json::array();
+  if (args.contains("agents")) {
+    for (const json& id : args["agents"]) {
+      Result<AgentRecord> a = agents.get(id.get<std::string>());
+      if (!a.ok()) return a.status();
+      out.push_back(agentEntry(*a));
+    }
+    return out;
+  }
+  std::string cursor;
+  do {
+    Result<AgentPage> page = agents.list(AgentFilter{}, cursor, 500);
+    if (!page.ok()) return page.status();
+    for (const AgentRecord& a : page->agents) out.push_back(agentEntry(a));
+    cursor = page->next_cursor;
+  } while (!cursor.empty());
+  return out;
+}
+
+Result<ExecutionOptions> optionsFrom(const SurfaceServices& s, const json& args) {
+  ExecutionOptions o;
+  o.max_concurrency = static_cast<std::int32_t>(
+      intArg(args, "max_concurrency", s.default_max_concurrency));
+  o.step_timeout_ms = intArg(args, "step_timeout_ms", s.default_step_timeout_ms);
+  o.execution_timeout_ms = intArg(args, "timeout_ms", 0);
+  o.max_attempts = static_cast<std::int32_t>(intArg(args, "max_attempts", s.default_max_attempts));
+  if (args.contains("budget")) {
+    const json& b = args["budget"];
+    o.budget.max_steps = intArg(b, "max_steps", 0);
+    o.budget.max_tokens = intArg(b, "max_tokens", 0);
+    o.budget.max_cost_usd = b.value("max_cost_usd", 0.0);
+    o.budget.max_wall_ms = intArg(b, "max_wall_ms", 0);
+  }
+  SB_RETURN_IF_ERROR(o.validate());
+  return o;
+}
+
+std::string eventMessage(const Event& event) {
+  json data = json::parse(event.data_json, nullptr, false);
+  if (data.is_discarded() || !data.is_object()) return event.type;
+  if (event.type.rfind("step.", 0) == 0) {
+    return "step " + data.value("key", std::string("?")) + " " +
+           data.value("status", std::string("?"));
+  }
+  return "execution " + data.value("status", std::string("?"));
+}
+
+// Waits until the execution ends, sending progress (settled/total steps) as events arrive
+// and cancelling the execution when the MCP request is cancelled.
+Result<ExecutionStatus> await(const SurfaceServices& s, const std::string& id,
+                              RequestContext& context) {
+  const std::string topic = "execution/" + id;
+  std::uint64_t subscription = s.events->subscribe(
+      topic, [&s, &context, &id, &topic](const std::vector<Event>& events, std::uint64_t) {
+        std::string message;
+        for (const Event& e : events) {
+          if (e.topic == topic) message = eventMessage(e);
+        }
+        if (message.empty()) return;
+        Result<ExecutionSnapshot> snap = s.engine->get(id, false);
+        if (!snap.ok()) return;
+        context.progress(static_cast<double>(settledSteps(snap->counts)),
+                         static_cast<double>(snap->counts.total), message);
+      });
+  bool cancel_sent = false;
+  Result<ExecutionStatus> status = Status::internal("not waited");
+  while (true) {
+    status = s.engine->waitFor(id, kWaitSliceMs);
+    if (!status.ok() || isTerminal(*status)) break;
+    if (s.stopping->load()) {
+      s.events->unsubscribe(subscription);
+      return Status::unavailable("the gateway is shutting down; execution " + id +
+                                 " continues when it restarts (execution_get shows it)");
+    }
+    if (!cancel_sent && context.cancelled()) {
+      cancel_sent = true;
+      (void)s.engine->cancel(id);  // FailedPrecondition when it ended meanwhile
+    }
+  }
+  s.events->unsubscribe(subscription);
+  if (status.ok() && cancel_sent) {
+    return Status::cancelled("the request was cancelled, so execution " + id + " was cancelled");
+  }
+  return status;
+}
+
+Result<ToolOutput> run(const SurfaceServices& s, const json& args, RequestContext& context) {
+  std::string name = stringArg(args, "pattern");
+  Result<std::string> full = s.patterns->fullName(name);
+  if (!full.ok()) return full.status();
+  Result<std::shared_ptr<WorkflowPattern>> pattern = s.patterns->pattern(*full);
+  if (!pattern.ok()) return pattern.status();
+
+  json params = args.contains("params") ? args["params"] : json::object();
+  Result<SchemaValidator> schema =
+      SchemaValidator::fromText((*pattern)->paramsSchema(), *full + " params");
+  if (schema.ok()) {
+    Status valid = schema->validate(params);
+    if (!valid.ok()) {
+      return Status::invalidArgument("params do not fit pattern " + shortName(*full) + ": " +
+                                     valid.message() +
+                                     "; workflow_patterns shows its params_schema");
+    }
+  }
+  Result<ExecutionOptions> options = optionsFrom(s, args);
+  if (!options.ok()) return options.status();
+
+  ExecutionInput input;
+  input.params_json = params.dump();
+  Result<json> agents = agentsForRun(*s.agents, args);
+  if (!agents.ok()) return agents.status();
+  input.agents_json = agents->dump();
+  if (args.contains("tasks") && !args["tasks"].empty()) {
+    Result<json> tasks =
+        tasksForRun(*s.tasks, args["tasks"].get<std::vector<std::string>>());
+    if (!tasks.ok()) return tasks.status();
+    input.tasks_json = tasks->dump();
+  }
+  input.objective = stringArg(args, "objective");
+
+  Result<std::string> id = s.engine->startExecution(*full, *pattern, input, *options);
+  if (!id.ok()) return id.status();
+  if (s.task_results != nullptr && input.tasks_json != "[]") s.task_results->watch(*id);
+
+  bool wait = args.value("wait", false);
+  if (wait) {
+    Result<ExecutionStatus> ended = await(s, *id, context);
+    if (!ended.ok()) return ended.status();
+    // Record on the tasks now, so a task_get after this call sees the outcomes.
+    if (s.task_results != nullptr && input.tasks_json != "[]") s.task_results->watch(*id);
+  }
+  Result<json> view = executionView(*s.engine, *id, wait);
+  if (!view.ok()) return view.status();
+  std::string text = "execution " + *id + " (" + shortName(*full) + ") is " +
+                     (*view)["status"].get<std::string>();
+  if (!wait) text += "; execution_get or switchboard://executions/" + *id + " follows it";
+  if (view->contains("error")) text += "; " + (*view)["error"].get<std::string>();
+  return ToolOutput{json{{"execution", std::move(*view)}}, text};
+}
+
+}  // namespace
+
+Status registerWorkflowTools(mcp::server::Server& server, const ToolCatalog& catalog,
+                             const SurfaceServices& services) {
+  PatternCatalog* catalog_ptr = services.patterns;
+  SB_RETURN_IF_ERROR(catalog.add(server, "workflow_patterns",
+                                 [catalog_ptr](const json&, RequestContext&) {
+                                   return patterns(*catalog_ptr);
+                                 }));
+  SB_RETURN_IF_ERROR(catalog.add(server, "workflow_run",
+                                 [services](const json& a, RequestContext& context) {
+                                   return run(services, a, context);
+                                 }));
+  return Status();
+}
+
+}  // namespace switchboard::core
