@@ -18,6 +18,10 @@ HttpTransport::HttpTransport(server::Server& server, HttpOptions options)
 
 HttpTransport::~HttpTransport() { stop(); }
 
+namespace {
+constexpr time_t kKeepAliveIdleSeconds = 2;
+}  // namespace
+
 Result<int> HttpTransport::start() {
   if (http_) return Status::failedPrecondition("HttpTransport already started");
   if (!isLoopbackHost(options_.host) && options_.bearer_token.empty()) {
@@ -30,7 +34,9 @@ Result<int> HttpTransport::start() {
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_tcp_nodelay(true);
   http_->set_keep_alive_max_count(1000000);
-  http_->set_keep_alive_timeout(30);
+  // cpp-httplib 0.11 keeps a worker on each idle keep-alive connection and checks for stop
+  // only between requests, so this also bounds how long stop() waits (Node's default is 5 s).
+  http_->set_keep_alive_timeout(kKeepAliveIdleSeconds);
   http_->set_payload_max_length(options_.max_body_bytes);
   http_->set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     try {

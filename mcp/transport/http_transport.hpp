@@ -17,7 +17,8 @@
 // loopback or configured (403: DNS rebinding); bearer token when configured (401);
 // Content-Type application/json (415); body limit (413); JSON (400, -32700).
 // Sockets use TCP_NODELAY and keep-alive; a thread pool of `threads` workers serves
-// connections (each open SSE stream holds one). start() refuses a non-loopback bind
+// connections (each open SSE stream, and each idle keep-alive connection for up to 2 s,
+// holds one). start() refuses a non-loopback bind
 // without a token.
 //
 // Thread safety: start() and stop() from one owner thread; everything else is internal.
