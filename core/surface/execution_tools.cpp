@@ -74,11 +74,8 @@ Result<ToolOutput> control(Engine& engine, const json& args) {
     Result<json> e = executionView(engine, *fork, false);
     if (!e.ok()) return e.status();
     std::string text = "rewound " + id + " to step " + step + ": new " + summary(*e);
-    // forked_from is the name the outputSchema documents; rewound_from is kept for callers
-    // that already read it.
     return ToolOutput{json{{"execution", std::move(*e)},
                            {"forked_from", id},
-                           {"rewound_from", id},
                            {"action", action}},
                       text};
   }

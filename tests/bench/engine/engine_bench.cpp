@@ -1,10 +1,11 @@
-// Engine overhead with zero-latency agents: a chain and a fan-out of N steps on the
-// memory store and on a SQLite file (WAL, one transaction per engine batch). The agent
-// answers inside call(), so what is measured is the engine: deciding, journaling
-// (two step records and two events per step), committing and dispatching.
+// Engine overhead with zero-latency scripted agents: a chain and a fan-out of N steps on
+// the bundled memory and sqlite storage plugins (sqlite: WAL, one transaction per engine
+// batch), loaded through the real plugin host. The scripted agent (plugins/agent/scripted,
+// latency 0) answers inside call(), so what is measured is the engine: deciding,
+// journaling (two step records and two events per step), committing and dispatching.
 //
 //   engine_bench [--steps 1000,10000,100000] [--stores memory,sqlite] [--shapes chain,fanout]
-//                [--sync NORMAL|FULL] [--dir /tmp]
+//                [--sync normal|full] [--dir /tmp]
 #include <sys/resource.h>
 
 #include <chrono>
@@ -19,40 +20,36 @@
 #include "core/engine/engine.hpp"
 #include "core/events/event_hub.hpp"
 #include "tests/core/engine/support/test_patterns.hpp"
-#include "tests/core/engine/support/test_storage.hpp"
+#include "tests/plugins/support/plugin_loader.hpp"
 
 namespace sb = switchboard;
 
 namespace {
 
-class NullCall : public sb::AgentCall {
- public:
-  void cancel() noexcept override {}
-};
-
-// Answers {} at once, inside call(), with a little usage.
-class InstantAgent : public sb::Agent {
- public:
-  sb::Result<std::unique_ptr<sb::AgentCall>> call(const sb::AgentRequest&,
-                                                  std::shared_ptr<sb::AgentCallback> cb) override {
-    sb::AgentReply reply;
-    reply.output_json = "{}";
-    reply.usage.output_tokens = 1;
-    cb->onDone(std::move(reply));
-    return std::unique_ptr<sb::AgentCall>(new NullCall());
-  }
-};
-
+// Every step goes to one scripted agent that answers {} with no latency.
 class OneAgentDirectory : public sb::core::AgentDirectory {
  public:
+  explicit OneAgentDirectory(std::shared_ptr<sb::Agent> agent) : agent_(std::move(agent)) {}
   sb::Result<sb::core::AgentHandle> resolve(const std::string&, const std::string&) override {
     return sb::core::AgentHandle{"a", agent_};
   }
   void callFinished(const std::string&, const sb::Status&, const sb::Usage&, double) override {}
 
  private:
-  std::shared_ptr<sb::Agent> agent_ = std::make_shared<InstantAgent>();
+  std::shared_ptr<sb::Agent> agent_;
 };
+
+sb::Result<std::shared_ptr<sb::Agent>> scriptedAgent() {
+  auto type = sb::plugins::testing::loadPluginForTest<sb::AgentType>("agent", "scripted");
+  if (!type.ok()) return type.status();
+  sb::AgentSpec spec;
+  spec.id = "a";
+  spec.config_json = R"({"default_reply":{},"usage":{"output_tokens":1}})";
+  auto agent = (*type)->createAgent(spec);
+  if (!agent.ok()) return agent.status();
+  std::shared_ptr<sb::AgentType> keep = *type;  // the agent keeps its type's library loaded
+  return std::shared_ptr<sb::Agent>(agent->release(), [keep](sb::Agent* a) { delete a; });
+}
 
 double cpuSeconds() {
   rusage u{};
@@ -70,24 +67,27 @@ std::vector<std::string> split(const std::string& s) {
 
 int runOne(const std::string& store_name, const std::string& shape, int n, const std::string& sync,
            const std::string& dir) {
-  std::unique_ptr<sb::StorageBackend> store;
   std::string path = dir + "/engine_bench_" + shape + "_" + std::to_string(n) + ".db";
-  if (store_name == "sqlite") {
-    for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
-    auto opened = sb::testing::SqliteStore::open(path, sync);
-    if (!opened.ok()) {
-      std::fprintf(stderr, "%s\n", opened.status().toString().c_str());
-      return 1;
-    }
-    store = std::move(*opened);
-  } else {
-    store = std::make_unique<sb::testing::MemoryStore>();
+  for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
+  std::string store_config = store_name == "sqlite"
+                           ? R"({"path":")" + path + R"(","synchronous":")" + sync + R"("})"
+                           : std::string("{}");
+  auto store = sb::plugins::testing::loadPluginForTest<sb::StorageBackend>("storage", store_name,
+                                                                           store_config, dir);
+  if (!store.ok()) {
+    std::fprintf(stderr, "%s\n", store.status().toString().c_str());
+    return 1;
   }
-  OneAgentDirectory directory;
-  sb::core::EventHub hub(store.get());
+  auto agent = scriptedAgent();
+  if (!agent.ok()) {
+    std::fprintf(stderr, "%s\n", agent.status().toString().c_str());
+    return 1;
+  }
+  OneAgentDirectory directory(*agent);
+  sb::core::EventHub hub(store->get());
   if (!hub.open().ok()) return 1;
   sb::core::EngineConfig config;
-  config.storage = store.get();
+  config.storage = store->get();
   config.directory = &directory;
   config.events = &hub;
   config.resolver = sb::testing::resolveTestPattern;
@@ -115,7 +115,7 @@ int runOne(const std::string& store_name, const std::string& shape, int n, const
               store_name.c_str(), shape.c_str(), n, n / secs, secs * 1e6 / n, cpu * 1e6 / n);
   std::fflush(stdout);
   if (store_name == "sqlite") {
-    store.reset();
+    store->reset();
     for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
   }
   return 0;
@@ -125,7 +125,7 @@ int runOne(const std::string& store_name, const std::string& shape, int n, const
 
 int main(int argc, char** argv) {
   std::string steps = "1000,10000,100000", stores = "memory,sqlite", shapes = "chain,fanout";
-  std::string sync = "NORMAL", dir = std::filesystem::temp_directory_path().string();
+  std::string sync = "normal", dir = std::filesystem::temp_directory_path().string();
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
     if (flag == "--steps") steps = argv[i + 1];

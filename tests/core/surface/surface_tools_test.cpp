@@ -175,7 +175,7 @@ TEST_P(SurfaceToolsTest, TasksRunAsADagAndEveryToolMatchesItsOutputSchema) {
   json rewound = harness_->callTool("execution_control", {{"execution_id", ex_id}, {"action", "rewind"},
                                                           {"step_key", last_key}});
   ASSERT_FALSE(GatewayHarness::isError(rewound)) << GatewayHarness::text(rewound);
-  EXPECT_EQ(rewound["structuredContent"]["rewound_from"], ex_id);
+  EXPECT_EQ(rewound["structuredContent"]["forked_from"], ex_id);
   std::string fork = rewound["structuredContent"]["execution"]["id"];
   EXPECT_NE(fork, ex_id);
 
