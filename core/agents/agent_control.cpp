@@ -79,11 +79,7 @@ Result<AgentRecord> AgentService::control(const std::string& id_or_name, AgentAc
     statusEventLocked(*e, from, reason);
     view = viewLocked(*e);
   }
-  cancelAsks(asks);
-  Status written = persist({view.id});
-  drainEvents();
-  if (!written.ok()) return written.withContext("agent " + view.id + " changed but not stored");
-  return view;
+  return commitChange(std::move(view), asks);
 }
 
 Result<AgentRecord> AgentService::startRuntime(const std::string& id, AgentAction action,
@@ -132,7 +128,7 @@ Result<AgentRecord> AgentService::startRuntime(const std::string& id, AgentActio
     }
     cancelAsks(asks);
     Status written = persist({id});
-    drainEvents();
+    outbox_.drain();
     if (!runtime.ok()) {
       return runtime.status().withContext("agent '" + view.name + "' (" + id +
                                           ") is now in error; fix it with agent_update and restart it");
@@ -163,11 +159,7 @@ Result<AgentRecord> AgentService::markFailed(const std::string& id_or_name, cons
     statusEventLocked(*e, from, reason);
     view = viewLocked(*e);
   }
-  cancelAsks(asks);
-  Status written = persist({view.id});
-  drainEvents();
-  if (!written.ok()) return written.withContext("agent " + view.id + " changed but not stored");
-  return view;
+  return commitChange(std::move(view), asks);
 }
 
 Result<AgentRecord> AgentService::update(const std::string& id_or_name, const AgentUpdate& u) {
@@ -233,10 +225,7 @@ Result<AgentRecord> AgentService::update(const std::string& id_or_name, const Ag
       eventLocked(e, "agent.updated");
       view = viewLocked(e);
     }
-    Status written = persist({view.id});
-    drainEvents();
-    if (!written.ok()) return written.withContext("agent " + view.id + " changed but not stored");
-    return view;
+    return commitChange(std::move(view), {});
   }
   return Status::aborted("agent '" + id_or_name + "' kept changing during the update; try again");
 }
@@ -265,7 +254,7 @@ Status AgentService::remove(const std::string& id_or_name, bool force) {
   }
   cancelAsks(asks);
   Status written = persist({id});
-  drainEvents();
+  outbox_.drain();
   return written.withContext("agent " + id + " deleted but its stored record remains");
 }
 

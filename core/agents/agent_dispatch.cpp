@@ -126,7 +126,7 @@ Result<AgentHandle> AgentService::resolve(const std::string& agent_id, const std
       }
     }
     if (needs_runtime.empty()) {
-      drainEvents();
+      outbox_.drain();
       return handle;
     }
     Status made = ensureRuntime(needs_runtime);
@@ -170,7 +170,7 @@ Status AgentService::ensureRuntime(const std::string& id) {
   }
   Status written = persist({id});
   if (!written.ok()) spdlog::warn("agents: could not store {}: {}", id, written.toString());
-  drainEvents();
+  outbox_.drain();
   return Status::failedPrecondition("agent " + id + " could not be started and is now in error (" +
                                     runtime.status().toString() +
                                     "); fix it with agent_update, then agent_control action restart");
@@ -225,7 +225,7 @@ void AgentService::callFinished(const std::string& agent_id, const Status& statu
     Status s = persist({agent_id});
     if (!s.ok()) spdlog::warn("agents: could not store {}: {}", agent_id, s.toString());
   }
-  drainEvents();
+  outbox_.drain();
 }
 
 Status AgentService::flush() {

@@ -10,6 +10,7 @@
 
 #include "core/agents/agent_service_internal.hpp"
 #include "core/agents/ids.hpp"
+#include "core/agents/stored_records.hpp"
 #include "core/plugin_host/plugin_registry.hpp"
 #include "core/plugin_host/schema_validator.hpp"
 
@@ -84,7 +85,7 @@ Result<AgentRecord> applyAgentUpdate(AgentRecord record, const AgentUpdate& u) {
 
 AgentService::AgentService(AgentTypeCatalog* types, std::shared_ptr<StorageBackend> store,
                            EventSink events, AgentServiceOptions options)
-    : types_(types), store_(std::move(store)), sink_(std::move(events)), options_(options) {}
+    : types_(types), store_(std::move(store)), outbox_(std::move(events), "agents"), options_(options) {}
 
 AgentService::~AgentService() {
   std::vector<std::shared_ptr<AskCall>> asks;
@@ -102,20 +103,9 @@ AgentService::~AgentService() {
 
 Result<std::int64_t> AgentService::load() {
   std::int64_t loaded = 0;
-  std::string after;
-  for (;;) {
-    Result<std::vector<Record>> page = [&]() -> Result<std::vector<Record>> {
-      try {
-        return store_->list(kCollection, after, kMaxPage);
-      } catch (...) {
-        return Status::internal("the store threw while listing agents");
-      }
-    }();
-    if (!page.ok()) return page.status().withContext("loading agents");
-    if (page->empty()) break;
-    after = page->back().id;
+  auto add_page = [&](const std::vector<Record>& page) {
     std::lock_guard lock(mu_);
-    for (const Record& rec : *page) {
+    for (const Record& rec : page) {
       json j = json::parse(rec.json, nullptr, false);
       Result<AgentRecord> agent = agentFromStoredJson(j);
       if (!agent.ok()) {
@@ -133,7 +123,8 @@ Result<std::int64_t> AgentService::load() {
       agents_[entry->record.id] = std::move(entry);
       ++loaded;
     }
-  }
+  };
+  SB_RETURN_IF_ERROR(forEachStoredPage(*store_, kCollection, kMaxPage, add_page));
   return loaded;
 }
 
@@ -249,7 +240,7 @@ Result<AgentRecord> AgentService::create(const AgentCreateRequest& request) {
     view = viewLocked(*it->second);
     eventLocked(*it->second, "agent.created");
   }
-  drainEvents();
+  outbox_.drain();
   return view;
 }
 
@@ -310,7 +301,7 @@ AgentRecord AgentService::viewLocked(const Entry& entry) const {
 }
 
 void AgentService::eventLocked(const Entry& entry, const std::string& type) {
-  outbox_.push_back({"agent/" + entry.record.id, type, json{{"agent", toJson(viewLocked(entry))}}});
+  outbox_.push("agent/" + entry.record.id, type, json{{"agent", toJson(viewLocked(entry))}});
 }
 
 void AgentService::statusEventLocked(const Entry& entry, AgentStatus from, const std::string& reason) {
@@ -318,35 +309,16 @@ void AgentService::statusEventLocked(const Entry& entry, AgentStatus from, const
             {"from", agentStatusName(from)},
             {"to", agentStatusName(entry.shown())},
             {"reason", reason}};
-  outbox_.push_back({"agent/" + entry.record.id, "agent.status", std::move(data)});
+  outbox_.push("agent/" + entry.record.id, "agent.status", std::move(data));
 }
 
-void AgentService::drainEvents() {
-  std::deque<PendingEvent> batch;
-  {
-    std::lock_guard lock(mu_);
-    if (draining_) return;  // the thread draining now will pick these up
-    draining_ = true;
-  }
-  for (;;) {
-    {
-      std::lock_guard lock(mu_);
-      if (outbox_.empty()) {
-        draining_ = false;
-        return;
-      }
-      batch.swap(outbox_);
-    }
-    for (PendingEvent& ev : batch) {
-      if (!sink_) continue;
-      try {
-        sink_(std::move(ev.topic), std::move(ev.type), std::move(ev.data));
-      } catch (...) {
-        spdlog::error("agents: the event sink threw; event dropped");
-      }
-    }
-    batch.clear();
-  }
+Result<AgentRecord> AgentService::commitChange(AgentRecord view,
+                                               const std::vector<std::shared_ptr<AskCall>>& asks) {
+  cancelAsks(asks);
+  Status written = persist({view.id});
+  outbox_.drain();
+  if (!written.ok()) return written.withContext("agent " + view.id + " changed but not stored");
+  return view;
 }
 
 Status AgentService::persist(const std::vector<std::string>& ids) {

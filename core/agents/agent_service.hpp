@@ -32,7 +32,6 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,6 +41,7 @@
 
 #include "core/agents/agent_record.hpp"
 #include "core/agents/agent_type_catalog.hpp"
+#include "core/agents/event_outbox.hpp"
 #include "core/agents/event_sink.hpp"
 #include "core/engine/agent_directory.hpp"
 #include "switchboard/agent.hpp"
@@ -142,11 +142,6 @@ class AgentService final : public AgentDirectory {
  private:
   struct Entry;
   struct AskCall;
-  struct PendingEvent {
-    std::string topic;
-    std::string type;
-    nlohmann::json data;
-  };
 
   // Callers hold mu_.
   Entry* findLocked(const std::string& id_or_name);
@@ -164,20 +159,21 @@ class AgentService final : public AgentDirectory {
   Result<AgentRecord> startRuntime(const std::string& id, AgentAction action, const std::string& reason);
   Status ensureRuntime(const std::string& id);
   Status persist(const std::vector<std::string>& ids);
-  void drainEvents();
+  // Ends a change made under mu_: cancels `asks`, writes the agent, delivers the events and
+  // returns `view`, or the write error ("agent <id> changed but not stored").
+  Result<AgentRecord> commitChange(AgentRecord view,
+                                   const std::vector<std::shared_ptr<AskCall>>& asks);
   static void cancelAsks(const std::vector<std::shared_ptr<AskCall>>& calls);
 
   AgentTypeCatalog* types_;
   std::shared_ptr<StorageBackend> store_;
-  EventSink sink_;
+  EventOutbox outbox_;
   AgentServiceOptions options_;
 
   mutable std::mutex mu_;
   std::map<std::string, std::unique_ptr<Entry>> agents_;  // by id
   std::map<std::string, std::string> names_;              // name -> id
   std::map<std::string, std::string> round_robin_;        // capability -> last id picked
-  std::deque<PendingEvent> outbox_;
-  bool draining_ = false;
 
   std::mutex write_mu_;  // orders store writes; never taken while holding mu_
 };

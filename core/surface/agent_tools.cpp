@@ -13,14 +13,6 @@ namespace {
 using nlohmann::json;
 using mcp::server::RequestContext;
 
-std::vector<std::string> stringList(const json& arguments, const char* key) {
-  std::vector<std::string> out;
-  auto it = arguments.find(key);
-  if (it == arguments.end()) return out;
-  for (const json& item : *it) out.push_back(item.get<std::string>());
-  return out;
-}
-
 std::string describe(const AgentRecord& a) {
   return "agent '" + a.name + "' (" + a.id + ", " + a.type + ") is " +
          std::string(agentStatusName(a.status));
@@ -40,7 +32,7 @@ Result<ToolOutput> create(AgentService& agents, const json& args) {
   request.role = stringArg(args, "role");
   request.model = stringArg(args, "model");
   request.system_prompt = stringArg(args, "system_prompt");
-  request.capabilities = stringList(args, "capabilities");
+  request.capabilities = stringListArg(args, "capabilities");
   if (args.contains("config")) request.config = args["config"];
   if (args.contains("limits")) {
     Result<AgentLimits> limits = limitsFromJson(args["limits"]);
@@ -60,13 +52,7 @@ Result<ToolOutput> list(AgentService& agents, const json& args) {
   if (!page.ok()) return page.status();
   json items = json::array();
   for (const AgentRecord& a : page->agents) items.push_back(toJson(a));
-  json out{{"agents", items}};
-  std::string text = std::to_string(page->agents.size()) + " agent(s)";
-  if (!page->next_cursor.empty()) {
-    out["next_cursor"] = page->next_cursor;
-    text += "; more with cursor " + page->next_cursor;
-  }
-  return ToolOutput{std::move(out), text};
+  return pageOutput("agents", std::move(items), "agent", page->next_cursor);
 }
 
 Result<ToolOutput> update(AgentService& agents, const json& args) {
@@ -75,7 +61,7 @@ Result<ToolOutput> update(AgentService& agents, const json& args) {
   if (args.contains("role")) u.role = args["role"].get<std::string>();
   if (args.contains("model")) u.model = args["model"].get<std::string>();
   if (args.contains("system_prompt")) u.system_prompt = args["system_prompt"].get<std::string>();
-  if (args.contains("capabilities")) u.capabilities = stringList(args, "capabilities");
+  if (args.contains("capabilities")) u.capabilities = stringListArg(args, "capabilities");
   if (args.contains("config")) u.config = args["config"];
   if (args.contains("limits")) {
     Result<AgentLimits> limits = limitsFromJson(args["limits"]);

@@ -79,6 +79,12 @@ std::uint64_t registerResources(mcp::server::Server& server, const SurfaceServic
 std::string stringArg(const nlohmann::json& arguments, const char* key);
 // Optional integer argument (`fallback` when absent).
 std::int64_t intArg(const nlohmann::json& arguments, const char* key, std::int64_t fallback);
+// Optional list of strings ([] when absent); the tool's input schema has checked the items.
+std::vector<std::string> stringListArg(const nlohmann::json& arguments, const char* key);
+// A *_list tool's output: {"<key>": items, "next_cursor"?} and the text
+// "<N> <noun>(s)[; more with cursor <cursor>]".
+ToolOutput pageOutput(const char* key, nlohmann::json items, const std::string& noun,
+                      const std::string& next_cursor);
 // The tasks of a workflow_run as ExecutionInput::tasks_json wants them (task_tools.cpp):
 // each task's JSON, with dependencies on tasks outside the run dropped when those are
 // completed. NotFound for an unknown task; FailedPrecondition for a dependency outside

@@ -14,14 +14,6 @@ namespace {
 using mcp::server::RequestContext;
 using nlohmann::json;
 
-std::vector<std::string> stringList(const json& arguments, const char* key) {
-  std::vector<std::string> out;
-  auto it = arguments.find(key);
-  if (it == arguments.end()) return out;
-  for (const json& item : *it) out.push_back(item.get<std::string>());
-  return out;
-}
-
 // A NotFound that says where to look. The service's message is kept (it may name another
 // id than `id`, e.g. an unknown dependency or parent); the hint is added when it lacks one.
 Status notFound(const Status& status, const std::string& id) {
@@ -54,9 +46,9 @@ Result<ToolOutput> create(TaskService& tasks, const json& args) {
   if (args.contains("priority")) {
     r.priority = parseTaskPriority(stringArg(args, "priority")).value_or(TaskPriority::kNormal);
   }
-  r.depends_on = stringList(args, "depends_on");
+  r.depends_on = stringListArg(args, "depends_on");
   r.assigned_agent = stringArg(args, "assigned_agent");
-  r.required_capabilities = stringList(args, "required_capabilities");
+  r.required_capabilities = stringListArg(args, "required_capabilities");
   r.parent_id = stringArg(args, "parent_id");
   return taskOutput(tasks.create(r, "mcp"), "", "created");
 }
@@ -71,13 +63,7 @@ Result<ToolOutput> list(TaskService& tasks, const json& args) {
   if (!page.ok()) return page.status();
   json items = json::array();
   for (const TaskRecord& t : page->tasks) items.push_back(toJson(t));
-  json out{{"tasks", std::move(items)}};
-  std::string text = std::to_string(page->tasks.size()) + " task(s)";
-  if (!page->next_cursor.empty()) {
-    out["next_cursor"] = page->next_cursor;
-    text += "; more with cursor " + page->next_cursor;
-  }
-  return ToolOutput{std::move(out), text};
+  return pageOutput("tasks", std::move(items), "task", page->next_cursor);
 }
 
 Result<ToolOutput> update(TaskService& tasks, const json& args) {
@@ -98,11 +84,11 @@ Result<ToolOutput> update(TaskService& tasks, const json& args) {
     fields = true;
   }
   if (args.contains("depends_on")) {
-    u.depends_on = stringList(args, "depends_on");
+    u.depends_on = stringListArg(args, "depends_on");
     fields = true;
   }
   if (args.contains("required_capabilities")) {
-    u.required_capabilities = stringList(args, "required_capabilities");
+    u.required_capabilities = stringListArg(args, "required_capabilities");
     fields = true;
   }
   Result<TaskRecord> task = tasks.get(id);

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "core/agents/ids.hpp"
+#include "core/agents/stored_records.hpp"
 #include "core/tasks/task_service_internal.hpp"
 
 namespace switchboard::core {
@@ -47,24 +48,13 @@ Result<std::vector<std::string>> normalizeTaskCapabilities(const std::vector<std
 }
 
 TaskService::TaskService(std::shared_ptr<StorageBackend> store, EventSink events, TaskServiceOptions options)
-    : store_(std::move(store)), sink_(std::move(events)), options_(std::move(options)) {}
+    : store_(std::move(store)), outbox_(std::move(events), "tasks"), options_(std::move(options)) {}
 
 Result<std::int64_t> TaskService::load() {
   std::int64_t loaded = 0;
-  std::string after;
-  for (;;) {
-    Result<std::vector<Record>> page = [&]() -> Result<std::vector<Record>> {
-      try {
-        return store_->list(kCollection, after, kMaxPage);
-      } catch (...) {
-        return Status::internal("the store threw while listing tasks");
-      }
-    }();
-    if (!page.ok()) return page.status().withContext("loading tasks");
-    if (page->empty()) break;
-    after = page->back().id;
+  auto add_page = [&](const std::vector<Record>& page) {
     std::lock_guard lock(mu_);
-    for (const Record& rec : *page) {
+    for (const Record& rec : page) {
       Result<TaskRecord> task = taskFromStoredJson(json::parse(rec.json, nullptr, false));
       if (!task.ok()) {
         spdlog::warn("tasks: skipping stored record {}: {}", rec.id, task.status().toString());
@@ -77,7 +67,8 @@ Result<std::int64_t> TaskService::load() {
       tasks_.emplace(std::move(id), std::move(*task));
       ++loaded;
     }
-  }
+  };
+  SB_RETURN_IF_ERROR(forEachStoredPage(*store_, kCollection, kMaxPage, add_page));
   return loaded;
 }
 
@@ -136,7 +127,7 @@ Result<TaskRecord> TaskService::create(const TaskCreateRequest& request, const s
     view = viewLocked(it->second);
     eventLocked(it->second, "task.created");
   }
-  drainEvents();
+  outbox_.drain();
   return view;
 }
 
@@ -192,35 +183,15 @@ TaskRecord TaskService::viewLocked(const TaskRecord& task) const {
 }
 
 void TaskService::eventLocked(const TaskRecord& task, const std::string& type) {
-  outbox_.push_back({"task/" + task.id, type, json{{"task", toJson(viewLocked(task))}}});
+  outbox_.push("task/" + task.id, type, json{{"task", toJson(viewLocked(task))}});
 }
 
-void TaskService::drainEvents() {
-  std::deque<PendingEvent> batch;
-  {
-    std::lock_guard lock(mu_);
-    if (draining_) return;  // the thread draining now will pick these up
-    draining_ = true;
-  }
-  for (;;) {
-    {
-      std::lock_guard lock(mu_);
-      if (outbox_.empty()) {
-        draining_ = false;
-        return;
-      }
-      batch.swap(outbox_);
-    }
-    for (PendingEvent& ev : batch) {
-      if (!sink_) continue;
-      try {
-        sink_(std::move(ev.topic), std::move(ev.type), std::move(ev.data));
-      } catch (...) {
-        spdlog::error("tasks: the event sink threw; event dropped");
-      }
-    }
-    batch.clear();
-  }
+Result<TaskRecord> TaskService::commitChange(const std::vector<std::string>& changed,
+                                             TaskRecord view) {
+  Status written = persist(changed);
+  outbox_.drain();
+  if (!written.ok()) return written.withContext("task " + view.id + " changed but not stored");
+  return view;
 }
 
 Status TaskService::persist(const std::vector<std::string>& ids) {

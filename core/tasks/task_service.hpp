@@ -20,7 +20,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -30,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "core/agents/event_outbox.hpp"
 #include "core/agents/event_sink.hpp"
 #include "core/tasks/task_record.hpp"
 #include "switchboard/storage.hpp"
@@ -92,11 +92,6 @@ class TaskService {
   Result<bool> isReady(const std::string& id) const;
 
  private:
-  struct PendingEvent {
-    std::string topic;
-    std::string type;
-    nlohmann::json data;
-  };
 
   // Callers hold mu_.
   TaskRecord viewLocked(const TaskRecord& task) const;
@@ -110,18 +105,18 @@ class TaskService {
 
   // Callers hold no lock.
   Status persist(const std::vector<std::string>& ids);
-  void drainEvents();
+  // Ends a change made under mu_: writes the `changed` tasks, delivers the events and returns
+  // `view`, or the write error ("task <id> changed but not stored").
+  Result<TaskRecord> commitChange(const std::vector<std::string>& changed, TaskRecord view);
 
   std::shared_ptr<StorageBackend> store_;
-  EventSink sink_;
+  EventOutbox outbox_;
   TaskServiceOptions options_;
 
   mutable std::mutex mu_;
   std::map<std::string, TaskRecord> tasks_;
   std::map<std::string, std::set<std::string>> dependents_;  // dependency -> tasks needing it
   std::map<std::string, std::set<std::string>> children_;    // parent -> subtasks
-  std::deque<PendingEvent> outbox_;
-  bool draining_ = false;
 
   std::mutex write_mu_;  // orders store writes; never taken while holding mu_
 };

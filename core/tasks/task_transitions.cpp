@@ -85,7 +85,7 @@ void TaskService::setStatusLocked(TaskRecord& t, TaskStatus to, const std::strin
             {"from", taskStatusName(from)},
             {"to", taskStatusName(to)},
             {"reason", reason}};
-  outbox_.push_back({"task/" + t.id, from == to ? "task.updated" : "task.status", std::move(data)});
+  outbox_.push("task/" + t.id, from == to ? "task.updated" : "task.status", std::move(data));
   if (from != to || to == TaskStatus::kBlocked) refreshDependentsLocked(t.id, changed);
 }
 
@@ -133,7 +133,7 @@ Result<TaskRecord> TaskService::cancel(const std::string& id, const std::string&
     view = viewLocked(t);
   }
   Status written = persist(changed);
-  drainEvents();
+  outbox_.drain();
   if (!written.ok()) return written.withContext("task " + id + " cancelled but not stored");
   return view;
 }
@@ -163,10 +163,7 @@ Result<TaskRecord> TaskService::markRunning(const std::string& id, const std::st
     setStatusLocked(t, TaskStatus::kRunning, "", &changed);
     view = viewLocked(t);
   }
-  Status written = persist(changed);
-  drainEvents();
-  if (!written.ok()) return written.withContext("task " + id + " changed but not stored");
-  return view;
+  return commitChange(changed, std::move(view));
 }
 
 Result<TaskRecord> TaskService::setResult(const std::string& id, TaskStatus outcome, const json& result,
@@ -200,10 +197,7 @@ Result<TaskRecord> TaskService::setResult(const std::string& id, TaskStatus outc
     }
     view = viewLocked(t);
   }
-  Status written = persist(changed);
-  drainEvents();
-  if (!written.ok()) return written.withContext("task " + id + " changed but not stored");
-  return view;
+  return commitChange(changed, std::move(view));
 }
 
 Result<TaskRecord> TaskService::update(const std::string& id, const TaskUpdate& u, const std::string& by) {
@@ -271,10 +265,7 @@ Result<TaskRecord> TaskService::update(const std::string& id, const TaskUpdate& 
     }
     view = viewLocked(t);
   }
-  Status written = persist(changed);
-  drainEvents();
-  if (!written.ok()) return written.withContext("task " + id + " changed but not stored");
-  return view;
+  return commitChange(changed, std::move(view));
 }
 
 }  // namespace switchboard::core

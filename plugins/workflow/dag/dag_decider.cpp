@@ -2,33 +2,12 @@
 
 #include <utility>
 
+#include "plugins/support/decider_support.hpp"
+
 namespace switchboard::plugins {
 namespace {
 
 using nlohmann::json;
-
-const char* statusName(StepStatus status) {
-  switch (status) {
-    case StepStatus::kPending: return "pending";
-    case StepStatus::kRunning: return "running";
-    case StepStatus::kSucceeded: return "succeeded";
-    case StepStatus::kFailed: return "failed";
-    case StepStatus::kCancelled: return "cancelled";
-    case StepStatus::kTimedOut: return "timed_out";
-    case StepStatus::kSkipped: return "skipped";
-    case StepStatus::kBudgetExceeded: return "budget_exceeded";
-  }
-  return "unknown";
-}
-
-std::string dumpJson(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-json parseOutput(const std::string& output_json) {
-  json parsed = json::parse(output_json, nullptr, false);
-  return parsed.is_discarded() ? json(output_json) : parsed;
-}
 
 constexpr std::size_t kNamedInReason = 20;  // tasks listed by name in a reason
 
@@ -139,7 +118,7 @@ Result<Decision> DagDecider::onSettled(const StepOutcome& outcome) {
   if (state.status != StepStatus::kRunning) {
     return Status::invalidArgument("dag: step " + outcome.key + " is not in flight");
   }
-  if (outcome.status == StepStatus::kPending || outcome.status == StepStatus::kRunning) {
+  if (!isSettled(outcome.status)) {
     return Status::invalidArgument("dag: step " + outcome.key + " has not settled");
   }
   state.status = outcome.status;
@@ -157,7 +136,7 @@ Result<Decision> DagDecider::onSettled(const StepOutcome& outcome) {
     state.error = outcome.error;
     if (policy_.fail_on_failure) {
       settle(index);
-      std::string reason = "task " + tasks_[index].id + " " + statusName(outcome.status);
+      std::string reason = "task " + tasks_[index].id + " " + stepStatusName(outcome.status);
       if (!outcome.error.empty()) reason += ": " + outcome.error;
       return finish(Decision::Kind::kFail, std::move(reason));
     }
@@ -191,7 +170,7 @@ std::string DagDecider::blockReason() const {
                    tasks_[*state.blocked_by].id + ")";
       }
     } else if (failed_count++ < kNamedInReason) {
-      failed += (failed.empty() ? "" : ", ") + tasks_[i].id + " (" + statusName(state.status) +
+      failed += (failed.empty() ? "" : ", ") + tasks_[i].id + " (" + stepStatusName(state.status) +
                 (state.error.empty() ? "" : ": " + state.error) + ")";
     }
   }
@@ -207,12 +186,8 @@ std::string DagDecider::blockReason() const {
 }
 
 Decision DagDecider::finish(Decision::Kind kind, std::string reason) {
-  Decision decision;
-  decision.kind = kind;
-  decision.reason = std::move(reason);
-  decision.result_json = resultJson();
-  final_ = decision;
-  return decision;
+  final_ = finalDecision(kind, std::move(reason), resultJson());
+  return *final_;
 }
 
 std::string DagDecider::resultJson() const {
@@ -228,7 +203,7 @@ std::string DagDecider::resultJson() const {
     StepStatus status = state.status;
     if (status == StepStatus::kRunning) status = StepStatus::kCancelled;
     if (status == StepStatus::kPending) status = StepStatus::kSkipped;
-    json entry = {{"id", tasks_[i].id}, {"status", statusName(status)},
+    json entry = {{"id", tasks_[i].id}, {"status", stepStatusName(status)},
                   {"phase", tasks_[i].level + 1}};
     if (!state.error.empty()) entry["error"] = state.error;
     if (state.blocked_by) entry["blocked_by"] = tasks_[*state.blocked_by].id;

@@ -7,6 +7,7 @@
 #include <utility>
 #include <vector>
 
+#include "plugins/support/workflow_input.hpp"
 #include "plugins/workflow/dag/dag_decider.hpp"
 
 namespace switchboard::plugins {
@@ -36,19 +37,6 @@ constexpr const char* kParamsSchema = R"({
   "additionalProperties": false
 })";
 
-std::string stringField(const json& object, const char* name) {
-  auto found = object.find(name);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-Result<json> parseArray(const std::string& text, const char* what) {
-  json parsed = json::parse(text.empty() ? std::string("[]") : text, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_array()) {
-    return Status::invalidArgument(std::string("dag: ") + what + " must be a JSON array");
-  }
-  return parsed;
-}
-
 // Reads the tasks and resolves depends_on to indices (deduplicated, in the order given).
 Result<std::vector<Task>> readTasks(const json& list) {
   std::vector<Task> tasks;
@@ -63,14 +51,11 @@ Result<std::vector<Task>> readTasks(const json& list) {
     if (!index.emplace(task.id, i).second) {
       return Status::invalidArgument("dag: duplicate task id " + task.id);
     }
-    task.agent_id = stringField(item, "agent");
-    if (task.agent_id.empty()) task.agent_id = stringField(item, "agent_id");
-    task.capability = stringField(item, "capability");
-    task.task = item;
-    const std::string title = stringField(item, "title");
-    const std::string description = stringField(item, "description");
-    task.prompt = title.empty() || description.empty() ? title + description
-                                                       : title + "\n\n" + description;
+    WorkItem fields = workItemFromTask(item);
+    task.agent_id = std::move(fields.agent_id);
+    task.capability = std::move(fields.capability);
+    task.task = std::move(fields.task);
+    task.prompt = std::move(fields.prompt);
     tasks.push_back(std::move(task));
   }
   std::string unknown;
@@ -163,31 +148,15 @@ std::string DagWorkflow::paramsSchema() const { return kParamsSchema; }
 
 Result<std::unique_ptr<Decider>> DagWorkflow::createDecider(const ExecutionInput& input) {
   try {
-    json params = json::parse(input.params_json.empty() ? "{}" : input.params_json, nullptr, false);
-    if (params.is_discarded() || !params.is_object()) {
-      return Status::invalidArgument("dag: params must be a JSON object");
-    }
-    Result<json> agents = parseArray(input.agents_json, "agents");
-    if (!agents.ok()) return agents.status();
-    Result<json> list = parseArray(input.tasks_json, "tasks");
-    if (!list.ok()) return list.status();
-    if (list->empty()) return Status::invalidArgument("dag: the run has no tasks");
-    Result<std::vector<Task>> tasks = readTasks(*list);
+    Result<WorkflowInput> parsed = WorkflowInput::parse(input, "dag", "dag: ");
+    if (!parsed.ok()) return parsed.status();
+    const json& params = parsed->params();
+    if (parsed->tasks().empty()) return Status::invalidArgument("dag: the run has no tasks");
+    Result<std::vector<Task>> tasks = readTasks(parsed->tasks());
     if (!tasks.ok()) return tasks.status();
     SB_RETURN_IF_ERROR(computeLevels(*tasks));
-
-    std::vector<std::string> agent_ids;
-    for (const json& agent : *agents) {
-      if (agent.is_object() && !stringField(agent, "id").empty()) agent_ids.push_back(agent["id"]);
-    }
-    std::size_t next = 0;
     for (Task& task : *tasks) {
-      if (!task.agent_id.empty() || !task.capability.empty()) continue;
-      if (agent_ids.empty()) {
-        return Status::invalidArgument("dag: task " + task.id +
-                                       " names no agent or capability and the run has no agents");
-      }
-      task.agent_id = agent_ids[next++ % agent_ids.size()];
+      SB_RETURN_IF_ERROR(parsed->assignAgent(task.agent_id, task.capability, "task " + task.id));
     }
 
     DagDecider::Policy policy;

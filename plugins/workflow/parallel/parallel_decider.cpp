@@ -3,24 +3,12 @@
 #include <charconv>
 #include <utility>
 
+#include "plugins/support/decider_support.hpp"
+
 namespace switchboard::plugins {
 namespace {
 
 using nlohmann::json;
-
-const char* statusName(StepStatus status) {
-  switch (status) {
-    case StepStatus::kPending: return "pending";
-    case StepStatus::kRunning: return "running";
-    case StepStatus::kSucceeded: return "succeeded";
-    case StepStatus::kFailed: return "failed";
-    case StepStatus::kCancelled: return "cancelled";
-    case StepStatus::kTimedOut: return "timed_out";
-    case StepStatus::kSkipped: return "skipped";
-    case StepStatus::kBudgetExceeded: return "budget_exceeded";
-  }
-  return "unknown";
-}
 
 const char* joinName(ParallelDecider::Join join) {
   switch (join) {
@@ -29,15 +17,6 @@ const char* joinName(ParallelDecider::Join join) {
     case ParallelDecider::Join::kQuorum: return "quorum";
   }
   return "unknown";
-}
-
-std::string dumpJson(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-json parseOutput(const std::string& output_json) {
-  json parsed = json::parse(output_json, nullptr, false);
-  return parsed.is_discarded() ? json(output_json) : parsed;
 }
 
 constexpr std::size_t kNamedInReason = 20;  // failed branches listed by name in a reason
@@ -52,18 +31,8 @@ ParallelDecider::ParallelDecider(std::vector<Branch> branches, std::string objec
       states_(branches_.size()) {}
 
 StepSpec ParallelDecider::specFor(std::size_t index) const {
-  const Branch& branch = branches_[index];
-  StepSpec spec;
-  spec.key = keyOf(index);
-  spec.agent_id = branch.agent_id;
-  spec.capability = branch.capability;
-  spec.task_id = branch.task_id;
-  spec.timeout_ms = branch.timeout_ms;
-  spec.max_attempts = branch.max_attempts;
-  json input = json::object();
-  input["prompt"] = branch.prompt;
-  if (!branch.task.is_null()) input["task"] = branch.task;
-  if (!objective_.empty()) input["objective"] = objective_;
+  StepSpec spec = stepSpecFor(branches_[index], keyOf(index));
+  json input = stepInputFor(branches_[index], objective_);
   input["branch"] = {{"index", index + 1}, {"of", branches_.size()}};
   spec.input_json = dumpJson(input);
   return spec;
@@ -104,7 +73,7 @@ Result<Decision> ParallelDecider::onSettled(const StepOutcome& outcome) {
   if (state.status != StepStatus::kRunning) {
     return Status::invalidArgument("parallel: step " + outcome.key + " is not in flight");
   }
-  if (outcome.status == StepStatus::kPending || outcome.status == StepStatus::kRunning) {
+  if (!isSettled(outcome.status)) {
     return Status::invalidArgument("parallel: step " + outcome.key + " has not settled");
   }
   state.status = outcome.status;
@@ -120,7 +89,7 @@ Result<Decision> ParallelDecider::onSettled(const StepOutcome& outcome) {
     if (policy_.fail_fast) {
       std::string reason = "branch " + outcome.key;
       if (!branches_[index].task_id.empty()) reason += " (task " + branches_[index].task_id + ")";
-      reason += std::string(" ") + statusName(outcome.status) + " under fail_fast";
+      reason += std::string(" ") + stepStatusName(outcome.status) + " under fail_fast";
       if (!outcome.error.empty()) reason += ": " + outcome.error;
       return finish(Decision::Kind::kFail, std::move(reason));
     }
@@ -142,7 +111,7 @@ std::string ParallelDecider::failedList() const {
   for (std::size_t i = 0; i < failed_order_.size() && i < kNamedInReason; ++i) {
     const State& state = states_[failed_order_[i]];
     if (!out.empty()) out += ", ";
-    out += keyOf(failed_order_[i]) + " (" + statusName(state.status);
+    out += keyOf(failed_order_[i]) + " (" + stepStatusName(state.status);
     if (!state.error.empty()) out += ": " + state.error;
     out += ")";
   }
@@ -153,12 +122,8 @@ std::string ParallelDecider::failedList() const {
 }
 
 Decision ParallelDecider::finish(Decision::Kind kind, std::string reason) {
-  Decision decision;
-  decision.kind = kind;
-  decision.reason = std::move(reason);
-  decision.result_json = resultJson();
-  final_ = decision;
-  return decision;
+  final_ = finalDecision(kind, std::move(reason), resultJson());
+  return *final_;
 }
 
 std::string ParallelDecider::resultJson() const {
@@ -171,7 +136,7 @@ std::string ParallelDecider::resultJson() const {
     StepStatus status = state.status;
     if (status == StepStatus::kRunning) status = StepStatus::kCancelled;
     if (status == StepStatus::kPending) status = StepStatus::kSkipped;
-    json entry = {{"key", keyOf(i)}, {"status", statusName(status)}};
+    json entry = {{"key", keyOf(i)}, {"status", stepStatusName(status)}};
     if (!branch.agent_id.empty()) entry["agent"] = branch.agent_id;
     if (!branch.capability.empty()) entry["capability"] = branch.capability;
     if (!branch.task_id.empty()) entry["task_id"] = branch.task_id;

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "plugins/support/workflow_input.hpp"
 #include "switchboard/workflow.hpp"
 
 namespace switchboard::plugins {
@@ -30,15 +31,7 @@ class ParallelDecider : public Decider {
  public:
   enum class Join { kAll, kAny, kQuorum };
 
-  struct Branch {
-    std::string agent_id;
-    std::string capability;
-    std::string task_id;
-    nlohmann::json task;  // null when the branch is not from a task
-    std::string prompt;
-    std::int64_t timeout_ms = 0;
-    std::int32_t max_attempts = 0;
-  };
+  using Branch = WorkItem;  // from plugins/support/workflow_input.hpp
 
   struct Policy {
     Join join = Join::kAll;

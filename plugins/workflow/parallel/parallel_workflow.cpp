@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "plugins/support/workflow_input.hpp"
 #include "plugins/workflow/parallel/parallel_decider.hpp"
 
 namespace switchboard::plugins {
@@ -48,55 +49,22 @@ constexpr const char* kParamsSchema = R"({
   "additionalProperties": false
 })";
 
-std::string stringField(const json& object, const char* name) {
-  auto found = object.find(name);
-  return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-Result<json> parseArray(const std::string& text, const char* what) {
-  json parsed = json::parse(text.empty() ? std::string("[]") : text, nullptr, false);
-  if (parsed.is_discarded() || !parsed.is_array()) {
-    return Status::invalidArgument(std::string(what) + " must be a JSON array");
-  }
-  return parsed;
-}
-
-Result<std::vector<ParallelDecider::Branch>> makeBranches(const json& params, const json& agents,
-                                                          const json& tasks,
+Result<std::vector<ParallelDecider::Branch>> makeBranches(WorkflowInput& input,
                                                           const std::string& objective) {
-  std::vector<std::string> agent_ids;
-  for (const json& agent : agents) {
-    if (agent.is_object() && !stringField(agent, "id").empty()) agent_ids.push_back(agent["id"]);
-  }
+  const json& params = input.params();
   std::vector<ParallelDecider::Branch> branches;
   if (auto listed = params.find("branches"); listed != params.end() && listed->is_array()) {
     for (const json& item : *listed) {
       if (!item.is_object()) return Status::invalidArgument("parallel: branches[] must be objects");
-      ParallelDecider::Branch branch;
-      branch.agent_id = stringField(item, "agent");
-      branch.capability = stringField(item, "capability");
-      branch.prompt = item.contains("prompt") ? stringField(item, "prompt") : objective;
-      branch.timeout_ms = item.value("timeout_ms", std::int64_t{0});
-      branch.max_attempts = item.value("max_attempts", std::int32_t{0});
-      branches.push_back(std::move(branch));
+      branches.push_back(workItemFromParams(item, objective));
     }
-  } else if (!tasks.empty()) {
-    for (const json& task : tasks) {
+  } else if (!input.tasks().empty()) {
+    for (const json& task : input.tasks()) {
       if (!task.is_object()) return Status::invalidArgument("parallel: tasks[] must be objects");
-      ParallelDecider::Branch branch;
-      branch.task_id = stringField(task, "id");
-      branch.agent_id = stringField(task, "agent");
-      if (branch.agent_id.empty()) branch.agent_id = stringField(task, "agent_id");
-      branch.capability = stringField(task, "capability");
-      branch.task = task;
-      const std::string title = stringField(task, "title");
-      const std::string description = stringField(task, "description");
-      branch.prompt = title.empty() || description.empty() ? title + description
-                                                           : title + "\n\n" + description;
-      branches.push_back(std::move(branch));
+      branches.push_back(workItemFromTask(task));
     }
   } else if (!objective.empty()) {
-    for (const std::string& id : agent_ids) {
+    for (const std::string& id : input.agentIds()) {
       ParallelDecider::Branch branch;
       branch.agent_id = id;
       branch.prompt = objective;
@@ -107,14 +75,9 @@ Result<std::vector<ParallelDecider::Branch>> makeBranches(const json& params, co
     return Status::invalidArgument(
         "parallel: no branches; give params.branches, tasks, or agents and an objective");
   }
-  std::size_t next = 0;
   for (std::size_t i = 0; i < branches.size(); ++i) {
-    if (!branches[i].agent_id.empty() || !branches[i].capability.empty()) continue;
-    if (agent_ids.empty()) {
-      return Status::invalidArgument("parallel: " + ParallelDecider::keyOf(i) +
-                                     " names no agent or capability and the run has no agents");
-    }
-    branches[i].agent_id = agent_ids[next++ % agent_ids.size()];
+    SB_RETURN_IF_ERROR(input.assignAgent(branches[i].agent_id, branches[i].capability,
+                                         ParallelDecider::keyOf(i)));
   }
   return branches;
 }
@@ -130,16 +93,10 @@ std::string ParallelWorkflow::paramsSchema() const { return kParamsSchema; }
 
 Result<std::unique_ptr<Decider>> ParallelWorkflow::createDecider(const ExecutionInput& input) {
   try {
-    json params = json::parse(input.params_json.empty() ? "{}" : input.params_json, nullptr, false);
-    if (params.is_discarded() || !params.is_object()) {
-      return Status::invalidArgument("parallel: params must be a JSON object");
-    }
-    Result<json> agents = parseArray(input.agents_json, "agents");
-    if (!agents.ok()) return agents.status();
-    Result<json> tasks = parseArray(input.tasks_json, "tasks");
-    if (!tasks.ok()) return tasks.status();
-    Result<std::vector<ParallelDecider::Branch>> branches =
-        makeBranches(params, *agents, *tasks, input.objective);
+    Result<WorkflowInput> parsed = WorkflowInput::parse(input, "parallel", "");
+    if (!parsed.ok()) return parsed.status();
+    const json& params = parsed->params();
+    Result<std::vector<ParallelDecider::Branch>> branches = makeBranches(*parsed, input.objective);
     if (!branches.ok()) return branches.status();
 
     ParallelDecider::Policy policy;

@@ -2,36 +2,11 @@
 
 #include <utility>
 
+#include "plugins/support/decider_support.hpp"
+
 namespace switchboard::plugins {
-namespace {
 
 using nlohmann::json;
-
-const char* statusName(StepStatus status) {
-  switch (status) {
-    case StepStatus::kPending: return "pending";
-    case StepStatus::kRunning: return "running";
-    case StepStatus::kSucceeded: return "succeeded";
-    case StepStatus::kFailed: return "failed";
-    case StepStatus::kCancelled: return "cancelled";
-    case StepStatus::kTimedOut: return "timed_out";
-    case StepStatus::kSkipped: return "skipped";
-    case StepStatus::kBudgetExceeded: return "budget_exceeded";
-  }
-  return "unknown";
-}
-
-std::string dumpJson(const json& value) {
-  return value.dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
-// An agent's output as JSON; text that is not JSON is kept as a string.
-json parseOutput(const std::string& output_json) {
-  json parsed = json::parse(output_json, nullptr, false);
-  return parsed.is_discarded() ? json(output_json) : parsed;
-}
-
-}  // namespace
 
 SequentialDecider::SequentialDecider(std::vector<Step> steps, std::string objective,
                                      bool continue_on_failure)
@@ -42,18 +17,8 @@ SequentialDecider::SequentialDecider(std::vector<Step> steps, std::string object
       errors_(steps_.size()) {}
 
 StepSpec SequentialDecider::specFor(std::size_t index) const {
-  const Step& step = steps_[index];
-  StepSpec spec;
-  spec.key = keyOf(index);
-  spec.agent_id = step.agent_id;
-  spec.capability = step.capability;
-  spec.task_id = step.task_id;
-  spec.timeout_ms = step.timeout_ms;
-  spec.max_attempts = step.max_attempts;
-  json input = json::object();
-  input["prompt"] = step.prompt;
-  if (!step.task.is_null()) input["task"] = step.task;
-  if (!objective_.empty()) input["objective"] = objective_;
+  StepSpec spec = stepSpecFor(steps_[index], keyOf(index));
+  json input = stepInputFor(steps_[index], objective_);
   if (previous_) input["previous"] = *previous_;
   input["step"] = {{"index", index + 1}, {"of", steps_.size()}};
   spec.input_json = dumpJson(input);
@@ -74,7 +39,7 @@ Result<Decision> SequentialDecider::onSettled(const StepOutcome& outcome) {
     return Status::invalidArgument("sequential: outcome for unexpected step '" + outcome.key +
                                    "'; waiting for " + keyOf(current_));
   }
-  if (outcome.status == StepStatus::kPending || outcome.status == StepStatus::kRunning) {
+  if (!isSettled(outcome.status)) {
     return Status::invalidArgument("sequential: step " + outcome.key + " has not settled");
   }
   statuses_[current_] = outcome.status;
@@ -87,7 +52,7 @@ Result<Decision> SequentialDecider::onSettled(const StepOutcome& outcome) {
       const Step& step = steps_[current_];
       std::string reason = "step " + outcome.key;
       if (!step.task_id.empty()) reason += " (task " + step.task_id + ")";
-      reason += std::string(" ") + statusName(outcome.status);
+      reason += std::string(" ") + stepStatusName(outcome.status);
       if (!outcome.error.empty()) reason += ": " + outcome.error;
       ++current_;
       return finish(Decision::Kind::kFail, std::move(reason));
@@ -107,12 +72,8 @@ Result<Decision> SequentialDecider::onSettled(const StepOutcome& outcome) {
 }
 
 Decision SequentialDecider::finish(Decision::Kind kind, std::string reason) {
-  Decision decision;
-  decision.kind = kind;
-  decision.reason = std::move(reason);
-  decision.result_json = resultJson();
-  final_ = decision;
-  return decision;
+  final_ = finalDecision(kind, std::move(reason), resultJson());
+  return *final_;
 }
 
 std::string SequentialDecider::resultJson() const {
@@ -120,7 +81,7 @@ std::string SequentialDecider::resultJson() const {
   for (std::size_t i = 0; i < steps_.size(); ++i) {
     // Steps after a failure that ended the run never started.
     StepStatus status = i < current_ ? statuses_[i] : StepStatus::kSkipped;
-    json entry = {{"key", keyOf(i)}, {"status", statusName(status)}};
+    json entry = {{"key", keyOf(i)}, {"status", stepStatusName(status)}};
     if (!steps_[i].task_id.empty()) entry["task_id"] = steps_[i].task_id;
     if (!errors_[i].empty()) entry["error"] = errors_[i];
     steps.push_back(std::move(entry));

@@ -17,21 +17,14 @@
 #include <string>
 #include <vector>
 
+#include "plugins/support/workflow_input.hpp"
 #include "switchboard/workflow.hpp"
 
 namespace switchboard::plugins {
 
 class SequentialDecider : public Decider {
  public:
-  struct Step {
-    std::string agent_id;
-    std::string capability;
-    std::string task_id;
-    nlohmann::json task;  // null when the step is not from a task
-    std::string prompt;
-    std::int64_t timeout_ms = 0;
-    std::int32_t max_attempts = 0;
-  };
+  using Step = WorkItem;  // from plugins/support/workflow_input.hpp
 
   SequentialDecider(std::vector<Step> steps, std::string objective, bool continue_on_failure);
 

@@ -78,11 +78,7 @@ TEST(EngineControl, ExhaustedRetriesFailTheStepAndNonRetryableErrorsDoNotRetry) 
 TEST(EngineControl, StepTimeoutCancelsTheCallAndRetries) {
   MemoryStore store;
   Rig rig(&store);
-  auto agent = rig.addAgent("a", [](const AgentRequest&, int) {
-    Behaviour b;
-    b.delay_ms = 5000;
-    return b;
-  });
+  auto agent = rig.addAgent("a", answersAfter(5000));
   core::ExecutionOptions options;
   options.step_timeout_ms = 30;
   options.max_attempts = 2;
@@ -101,11 +97,7 @@ TEST(EngineControl, StepTimeoutCancelsTheCallAndRetries) {
 TEST(EngineControl, ExecutionTimeoutEndsTimedOutAndCancelsInFlightCalls) {
   MemoryStore store;
   Rig rig(&store);
-  auto agent = rig.addAgent("a", [](const AgentRequest&, int) {
-    Behaviour b;
-    b.delay_ms = 5000;
-    return b;
-  });
+  auto agent = rig.addAgent("a", answersAfter(5000));
   core::ExecutionOptions options;
   options.execution_timeout_ms = 50;
   std::string id = rig.start("fanout", "{\"n\":3}", options);
@@ -141,11 +133,7 @@ TEST(EngineControl, PauseStopsDispatchAndResumeContinues) {
 TEST(EngineControl, CancelReachesTheInFlightCall) {
   MemoryStore store;
   Rig rig(&store);
-  auto agent = rig.addAgent("a", [](const AgentRequest&, int) {
-    Behaviour b;
-    b.delay_ms = 10000;
-    return b;
-  });
+  auto agent = rig.addAgent("a", answersAfter(10000));
   std::string id = rig.start("fanout", "{\"n\":2}");
   for (int i = 0; i < 200 && agent->totalCalls() < 2; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

@@ -1,6 +1,6 @@
 // The process engine_crash_test SIGKILLs. Runs (or recovers) one "chain" execution on a
-// SQLite file with in-test components (SqliteStore, TestAgent, ChainPattern from
-// tests/core/engine/support) and reports on stdout, one line each, flushed:
+// SQLite file with the bundled sqlite storage plugin and in-test components (TestAgent,
+// ChainPattern from tests/core/engine/support) and reports on stdout, one line each, flushed:
 //   CALL <request_id>            the agent was called (before it answers)
 //   SETTLED <key> <attempts>     a step's settled record is committed (event delivered)
 //   STEP <key> <status> <attempts>  the final journal, after the execution ends
@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   std::string mode = argv[2];
   int steps = std::atoi(argv[3]);
   std::int64_t delay = std::atoll(argv[4]);
-  auto store = sb::testing::SqliteStore::open(argv[1]);
+  auto store = sb::testing::openSqliteStore(argv[1]);
   if (!store.ok()) {
     std::fprintf(stderr, "%s\n", store.status().toString().c_str());
     return 1;

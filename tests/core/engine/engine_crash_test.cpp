@@ -119,7 +119,7 @@ TEST(EngineCrash, SigkillMidRunThenRestartCompletesWithoutRerunningSettledSteps)
   std::map<std::string, int> settled;  // key -> attempts
   std::set<std::string> unsettled;
   {
-    auto store = SqliteStore::open(db);
+    auto store = openSqliteStore(db);
     ASSERT_TRUE(store.ok());
     Result<std::vector<Record>> execs = (*store)->list("executions", "", 10);
     ASSERT_TRUE(execs.ok());

@@ -29,7 +29,7 @@ TEST(EngineRecovery, RestartOnTheSameSqliteFileNeverRerunsSettledSteps) {
   std::string id;
   std::map<std::string, int> settled_before;  // key -> attempts
   {
-    auto store = SqliteStore::open(path);
+    auto store = openSqliteStore(path);
     ASSERT_TRUE(store.ok()) << store.status().toString();
     Rig rig(store->get());
     rig.addAgent("a", [](const AgentRequest& r, int) { return accumulate(r, 4); });
@@ -40,7 +40,7 @@ TEST(EngineRecovery, RestartOnTheSameSqliteFileNeverRerunsSettledSteps) {
     // The rig (engine included) is destroyed mid-run: nothing more is written.
   }
   {
-    auto store = SqliteStore::open(path);
+    auto store = openSqliteStore(path);
     ASSERT_TRUE(store.ok());
     Result<std::vector<StepRecord>> steps = (*store)->steps(id);
     ASSERT_TRUE(steps.ok());
@@ -53,7 +53,7 @@ TEST(EngineRecovery, RestartOnTheSameSqliteFileNeverRerunsSettledSteps) {
   ASSERT_GE(settled_before.size(), 10u);
   ASSERT_LT(settled_before.size(), 40u);
 
-  auto store = SqliteStore::open(path);
+  auto store = openSqliteStore(path);
   ASSERT_TRUE(store.ok());
   Rig rig(store->get());
   auto agent = rig.addAgent("a", [](const AgentRequest& r, int) { return accumulate(r, 1); });
@@ -87,7 +87,7 @@ TEST(EngineRecovery, PausedExecutionStaysPausedAfterRecovery) {
   std::string path = tempDb("paused.db");
   std::string id;
   {
-    auto store = SqliteStore::open(path);
+    auto store = openSqliteStore(path);
     ASSERT_TRUE(store.ok());
     Rig rig(store->get());
     rig.addAgent("a", [](const AgentRequest& r, int) { return accumulate(r, 5); });
@@ -96,7 +96,7 @@ TEST(EngineRecovery, PausedExecutionStaysPausedAfterRecovery) {
     ASSERT_TRUE(rig.engine->pause(id).ok());
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
   }
-  auto store = SqliteStore::open(path);
+  auto store = openSqliteStore(path);
   ASSERT_TRUE(store.ok());
   Rig rig(store->get());
   auto agent = rig.addAgent("a", [](const AgentRequest& r, int) { return accumulate(r); });
@@ -113,7 +113,7 @@ TEST(EngineRecovery, UnknownPatternAfterRestartFailsWithTheReason) {
   std::string path = tempDb("pattern.db");
   std::string id;
   {
-    auto store = SqliteStore::open(path);
+    auto store = openSqliteStore(path);
     ASSERT_TRUE(store.ok());
     Rig rig(store->get());
     rig.addAgent("a", [](const AgentRequest& r, int) { return accumulate(r, 1000); });
@@ -124,7 +124,7 @@ TEST(EngineRecovery, UnknownPatternAfterRestartFailsWithTheReason) {
     id = *r;
     std::this_thread::sleep_for(std::chrono::milliseconds(30));
   }
-  auto store = SqliteStore::open(path);
+  auto store = openSqliteStore(path);
   ASSERT_TRUE(store.ok());
   Rig rig(store->get());
   ASSERT_TRUE(rig.engine->recover().ok());

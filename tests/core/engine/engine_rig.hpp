@@ -66,6 +66,15 @@ struct Rig {
   std::unique_ptr<core::Engine> engine;
 };
 
+// A script that answers every request with an empty output after `delay_ms`.
+inline TestAgent::Script answersAfter(std::int64_t delay_ms) {
+  return [delay_ms](const AgentRequest&, int) {
+    Behaviour b;
+    b.delay_ms = delay_ms;
+    return b;
+  };
+}
+
 // Replies {"acc": prev.acc + i} so a chain's result depends on every step.
 inline Behaviour accumulate(const AgentRequest& request, std::int64_t delay_ms = 0) {
   nlohmann::json in = nlohmann::json::parse(request.input_json, nullptr, false);

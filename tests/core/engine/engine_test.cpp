@@ -56,11 +56,7 @@ TEST(Engine, ChainCompletesWithResultUsageAndEvents) {
 TEST(Engine, FanOutRespectsTheExecutionConcurrencyCap) {
   MemoryStore store;
   Rig rig(&store);
-  auto agent = rig.addAgent("a", [](const AgentRequest&, int) {
-    Behaviour b;
-    b.delay_ms = 3;
-    return b;
-  });
+  auto agent = rig.addAgent("a", answersAfter(3));
   core::ExecutionOptions options;
   options.max_concurrency = 4;
   std::string id = rig.start("fanout", "{\"n\":40}", options);
@@ -73,11 +69,7 @@ TEST(Engine, FanOutRespectsTheExecutionConcurrencyCap) {
 TEST(Engine, GlobalConcurrencyCapSpansExecutions) {
   MemoryStore store;
   Rig rig(&store, /*global_cap=*/3);
-  auto agent = rig.addAgent("a", [](const AgentRequest&, int) {
-    Behaviour b;
-    b.delay_ms = 3;
-    return b;
-  });
+  auto agent = rig.addAgent("a", answersAfter(3));
   core::ExecutionOptions options;
   options.max_concurrency = 10;
   std::string x = rig.start("fanout", "{\"n\":20}", options);

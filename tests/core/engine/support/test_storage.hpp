@@ -1,26 +1,30 @@
-// In-test StorageBackends for the engine tests and benchmarks: MemoryStore (maps under a
-// mutex, with write-failure injection) and SqliteStore (a real SQLite file in WAL mode,
-// one transaction per apply()). They implement the SDK contract so the engine can be
-// tested before, and independently of, the storage plugins.
+// Storage for the engine and event tests: the real bundled storage plugins, loaded from the
+// build tree through the plugin host (tests/plugins/support/plugin_loader.hpp).
+// openSqliteStore() gives the sqlite plugin on a file; MemoryStore is the memory plugin behind
+// a thin wrapper that adds what the plugin cannot give: write-failure injection
+// (fail_writes makes apply() fail with Unavailable) and a count of applied batches.
 // Thread safety: every method may be called from any thread.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <atomic>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "switchboard/storage.hpp"
 
 namespace switchboard::testing {
 
+// The sqlite plugin on `path` (created when missing); `synchronous` is "normal" or "full".
+Result<std::shared_ptr<StorageBackend>> openSqliteStore(const std::string& path,
+                                                        const std::string& synchronous = "normal");
+
 class MemoryStore : public StorageBackend {
  public:
+  // Loads the memory plugin; when it cannot, every call returns FailedPrecondition with the
+  // loader's error (so the test's first storage check fails and says why).
+  MemoryStore();
+
   Status apply(const WriteBatch& batch) override;
   Result<std::optional<std::string>> get(const std::string& collection,
                                          const std::string& id) override;
@@ -35,39 +39,10 @@ class MemoryStore : public StorageBackend {
   std::atomic<std::int64_t> batches{0};
 
  private:
-  std::mutex mu_;
-  std::map<std::string, std::map<std::string, std::string>> records_;
-  std::unordered_map<std::string, std::unordered_map<std::string, StepRecord>> steps_;
-  std::vector<EventRecord> events_;
-};
+  Status loaded() const;
 
-class SqliteStore : public StorageBackend {
- public:
-  ~SqliteStore() override;
-  // Opens (creating) the file; `synchronous` is the PRAGMA value (NORMAL or FULL).
-  static Result<std::unique_ptr<SqliteStore>> open(const std::string& path,
-                                                   const std::string& synchronous = "NORMAL");
-
-  Status apply(const WriteBatch& batch) override;
-  Result<std::optional<std::string>> get(const std::string& collection,
-                                         const std::string& id) override;
-  Result<std::vector<Record>> list(const std::string& collection, const std::string& after_id,
-                                   std::int64_t limit) override;
-  Result<std::vector<StepRecord>> steps(const std::string& execution_id) override;
-  Result<std::vector<EventRecord>> events(std::int64_t after_id, std::int64_t limit,
-                                          const std::string& topic_prefix) override;
-  Result<std::int64_t> lastEventId() override;
-
- private:
-  SqliteStore() = default;
-  Status exec(const char* sql);
-  Status error(const char* what);
-  std::mutex mu_;
-  sqlite3* db_ = nullptr;
-  sqlite3_stmt* put_ = nullptr;
-  sqlite3_stmt* erase_ = nullptr;
-  sqlite3_stmt* step_ = nullptr;
-  sqlite3_stmt* event_ = nullptr;
+  std::shared_ptr<StorageBackend> plugin_;
+  Status load_status_;
 };
 
 }  // namespace switchboard::testing
