@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "mcp/server/call_profile.hpp"
 #include "mcp/server/definitions.hpp"
 
 namespace switchboard::mcp::server {
@@ -27,6 +28,8 @@ class Registry {
   struct Tool {
     ToolDef def;
     ToolHandler handler;
+    // Learned per registration: may calls run on the transport's thread?
+    std::shared_ptr<CallProfile> profile = std::make_shared<CallProfile>();
   };
   struct Resource {
     ResourceDef def;

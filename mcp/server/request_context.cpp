@@ -22,6 +22,7 @@ RequestContext::RequestContext(nlohmann::json request_id, nlohmann::json params,
       request_timeout_(request_timeout) {}
 
 void RequestContext::progress(double progress, double total, std::string_view message) noexcept {
+  used_context_.store(true, std::memory_order_relaxed);
   try {
     auto meta = params_.find("_meta");
     if (meta == params_.end() || !meta->is_object() || !meta->contains("progressToken")) return;
@@ -42,6 +43,7 @@ void RequestContext::progress(double progress, double total, std::string_view me
 }
 
 void RequestContext::log(std::string_view level, const nlohmann::json& data) {
+  used_context_.store(true, std::memory_order_relaxed);
   int rank = protocol::logLevelRank(level);
   if (rank < 0) return;
   std::string floor = client_.modern() ? client_.log_level
@@ -63,12 +65,14 @@ void RequestContext::log(std::string_view level, std::string_view data_json) noe
 }
 
 bool RequestContext::cancelled() const noexcept {
+  used_context_.store(true, std::memory_order_relaxed);
   // 2026-07-28 HTTP: closing the response stream is the cancellation. 2025 era: a
   // disconnect is not (the client sends notifications/cancelled), so the work finishes.
   return cancelled_->load() || (client_.modern() && stream_->closed());
 }
 
 bool RequestContext::clientSupports(std::string_view method) const noexcept {
+  used_context_.store(true, std::memory_order_relaxed);
   return client_.supports(method);
 }
 
@@ -81,6 +85,7 @@ void RequestContext::setRequestState(std::string_view state) noexcept {
 }
 
 void RequestContext::notifyCatalogChanged() noexcept {
+  used_context_.store(true, std::memory_order_relaxed);
   try {
     if (catalog_hook_) catalog_hook_();
   } catch (const std::exception& e) {
@@ -103,6 +108,7 @@ Result<std::string> RequestContext::clientRequest(std::string_view key, std::str
 
 Result<nlohmann::json> RequestContext::ask(const std::string& key, const std::string& method,
                                            nlohmann::json params) {
+  used_context_.store(true, std::memory_order_relaxed);
   if (method != "sampling/createMessage" && method != "elicitation/create" &&
       method != "roots/list") {
     return Status::invalidArgument("clientRequest: unsupported method " + method);
@@ -158,6 +164,12 @@ Result<nlohmann::json> RequestContext::askLegacy(const std::string& method,
   if (!session_) {
     return Status::failedPrecondition(
         "asking the client needs a session: initialize first and send Mcp-Session-Id");
+  }
+  if (inline_) {
+    // Only a tool that never asked before runs inline (CallProfile); from now on it runs
+    // on the worker pool, where the question can be streamed.
+    return Status::unavailable("the server ran this call inline and cannot ask the client " +
+                               method + " during it; call the tool again");
   }
   nlohmann::json id = session_->nextRequestId();
   std::future<nlohmann::json> answer = session_->expectResponse(id);

@@ -3,6 +3,7 @@
 // client (server->client requests on the 2025 era, input_required rounds on 2026-07-28).
 //
 // It implements switchboard::ToolContext, so a plugin's ToolProvider gets the same object.
+// It records whether the handler used it (usedContext(), for the server's CallProfile).
 // Created by the Server for one request and shared with the worker running it; lives until
 // the response is sent. Thread safety: the notification methods and cancelled() may be
 // called from any thread; the MRTR state (clientRequest/requestState) belongs to the one
@@ -58,6 +59,13 @@ class RequestContext : public switchboard::ToolContext {
   // The capability a clientRequest() lacked ({"sampling":{}}), or null.
   const nlohmann::json& missingCapability() const { return missing_capability_; }
   void setCatalogChangedHook(std::function<void()> hook) { catalog_hook_ = std::move(hook); }
+  // True once the handler used any of the ToolContext methods above that talk to the
+  // client or wait for it (CallProfile: such a handler never runs inline).
+  bool usedContext() const { return used_context_.load(std::memory_order_relaxed); }
+  // The call runs on the transport's thread, which cannot deliver a legacy
+  // server->client request while it waits: clientRequest() then fails at once instead of
+  // waiting for an answer that cannot come.
+  void setInline(bool running_inline) { inline_ = running_inline; }
 
  private:
   Result<nlohmann::json> askLegacy(const std::string& method, nlohmann::json params);
@@ -79,6 +87,8 @@ class RequestContext : public switchboard::ToolContext {
   nlohmann::json input_requests_ = nlohmann::json::object();
   nlohmann::json missing_capability_;
   std::function<void()> catalog_hook_;
+  mutable std::atomic<bool> used_context_{false};
+  bool inline_ = false;
 };
 
 }  // namespace switchboard::mcp::server

@@ -9,7 +9,10 @@
 namespace switchboard::mcp::server {
 
 Server::Server(ServerInfo info, ServerOptions options)
-    : info_(std::move(info)), options_(options), pool_(options.worker_threads) {
+    : info_(std::move(info)),
+      info_json_(info_.toJson()),
+      options_(options),
+      pool_(options.worker_threads) {
   // method -> handler, served in the legacy era, the modern era, on the worker pool.
   methods_ = {
       {"initialize", {&Server::initialize, true, false, false}},
@@ -34,7 +37,7 @@ Server::~Server() { shutdown(); }
 
 void Server::shutdown() {
   if (shut_down_.exchange(true)) return;
-  hub_.shutdown(info_.toJson());
+  hub_.shutdown(info_json_);
   pool_.stop();
 }
 
@@ -113,7 +116,7 @@ nlohmann::json Server::capabilities(protocol::Era) const {
 }
 
 void Server::respond(Call& call, nlohmann::json result) {
-  protocol::ResultShaper::shape(result, call.client, call.request.method, info_.toJson(),
+  protocol::ResultShaper::shape(result, call.client, call.request.method, info_json_,
                                 protocol::CacheHints{options_.cache_ttl_ms, "public"});
   call.stream->finish(jsonrpc::makeResult(call.request.id, std::move(result)), 200);
 }
@@ -139,29 +142,40 @@ void Server::handleRequest(Call call) {
     return;
   }
   if (!it->second.async) {
-    try {
-      (this->*(it->second.method))(call);
-    } catch (const std::exception& e) {
-      spdlog::error("mcp: {} failed: {}", call.request.method, e.what());
-      fail(call, jsonrpc::internalError(std::string("internal error: ") + e.what()));
-    }
+    runGuarded(call, it->second.method);
+    return;
+  }
+  if (call.allow_inline && it->second.method == &Server::callTool && inlineTool(call)) {
+    call.running_inline = true;
+    runGuarded(call, it->second.method);
     return;
   }
   runAsync(std::move(call), it->second.method);
 }
 
+std::shared_ptr<const Registry::Tool> Server::inlineTool(const Call& call) const {
+  const nlohmann::json& params = call.request.params;
+  if (!params.is_object()) return nullptr;
+  auto name = params.find("name");
+  if (name == params.end() || !name->is_string()) return nullptr;
+  auto tool = registry_.tool(name->get_ref<const std::string&>());
+  return tool && tool->profile->runsInline() ? tool : nullptr;
+}
+
+void Server::runGuarded(Call& call, Method method) {
+  try {
+    (this->*method)(call);
+  } catch (const std::exception& e) {
+    spdlog::error("mcp: {} failed: {}", call.request.method, e.what());
+    fail(call, jsonrpc::internalError(std::string("internal error: ") + e.what()));
+  } catch (...) {
+    fail(call, jsonrpc::internalError("internal error"));
+  }
+}
+
 void Server::runAsync(Call call, Method method) {
   auto shared = std::make_shared<Call>(std::move(call));
-  bool queued = pool_.submit([this, shared, method] {
-    try {
-      (this->*method)(*shared);
-    } catch (const std::exception& e) {
-      spdlog::error("mcp: {} failed: {}", shared->request.method, e.what());
-      fail(*shared, jsonrpc::internalError(std::string("internal error: ") + e.what()));
-    } catch (...) {
-      fail(*shared, jsonrpc::internalError("internal error"));
-    }
-  });
+  bool queued = pool_.submit([this, shared, method] { runGuarded(*shared, method); });
   if (!queued) fail(*shared, jsonrpc::internalError("the server is shutting down"));
 }
 

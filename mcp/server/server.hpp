@@ -6,7 +6,9 @@
 // protocol::ClientContext (from the session or the `_meta` envelope) and hand requests to
 // handleRequest(); the response goes to the Call's ResponseStream, possibly later and from
 // a worker thread (tools/call, prompts/get and resources/read run on the worker pool, so a
-// slow handler never blocks the transport or other requests). Catalog changes send
+// slow handler never blocks the transport or other requests; a tool that has proven quick
+// and self-contained (CallProfile) runs on the transport's thread when the Call allows it,
+// saving two thread switches per call). Catalog changes send
 // list_changed to initialized legacy sessions and to listen streams that asked for them.
 //
 // Ownership: the Server owns its registry, worker pool and subscription hub; it shares
@@ -43,6 +45,10 @@ struct Call {
   protocol::ClientContext client;              // era, version, capabilities
   std::shared_ptr<protocol::Session> session;  // legacy session / stdio connection, or null
   std::shared_ptr<ResponseStream> stream;      // where the response goes
+  // The transport may run quick tool calls on its own thread (see CallProfile): HTTP,
+  // where each connection has its own thread and a call blocks only its own connection.
+  bool allow_inline = false;
+  bool running_inline = false;  // set by the server
 };
 
 class Server {
@@ -100,6 +106,10 @@ class Server {
   void respond(Call& call, nlohmann::json result);
   void fail(Call& call, const jsonrpc::Error& error);
   void runAsync(Call call, Method method);
+  // The tool of a tools/call when it has proven quick (CallProfile), else null.
+  std::shared_ptr<const Registry::Tool> inlineTool(const Call& call) const;
+  // Runs a method on this thread, turning exceptions into internal errors.
+  void runGuarded(Call& call, Method method);
   std::shared_ptr<RequestContext> makeContext(Call& call);
   // Turns a handler's outcome into the response (input_required, -32021, errors).
   void finishHandler(Call& call, RequestContext& context, Result<nlohmann::json> outcome,
@@ -125,6 +135,7 @@ class Server {
   void list(Call& call, ListKind kind, const char* field);
 
   const ServerInfo info_;
+  const nlohmann::json info_json_;  // info_.toJson(), sent with every modern-era result
   const ServerOptions options_;
   Registry registry_;
   SubscriptionHub hub_;

@@ -2,6 +2,9 @@
 // completion/complete) and the shared handler-outcome logic (errors, input_required,
 // missing client capabilities). See server.hpp.
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
+
+#include <chrono>
 
 #include "mcp/server/server.hpp"
 
@@ -20,6 +23,33 @@ const nlohmann::json* stringField(const nlohmann::json& params, const char* fiel
   return &*it;
 }
 
+// Measures one handler call on this thread for its tool's CallProfile.
+class CallMeter {
+ public:
+  CallMeter() : wall_(std::chrono::steady_clock::now()) {
+    ok_ = getrusage(RUSAGE_THREAD, &usage_) == 0;
+  }
+  void record(CallProfile& profile, bool used_context) const {
+    auto wall = std::chrono::steady_clock::now() - wall_;
+    rusage now{};
+    if (!ok_ || getrusage(RUSAGE_THREAD, &now) != 0) {
+      profile.record(wall, wall, 1, used_context);  // unknown: judge by wall time alone
+      return;
+    }
+    auto micros = [](const timeval& t) {
+      return std::chrono::seconds(t.tv_sec) + std::chrono::microseconds(t.tv_usec);
+    };
+    auto cpu = (micros(now.ru_utime) + micros(now.ru_stime)) -
+               (micros(usage_.ru_utime) + micros(usage_.ru_stime));
+    profile.record(wall, cpu, now.ru_nvcsw - usage_.ru_nvcsw, used_context);
+  }
+
+ private:
+  std::chrono::steady_clock::time_point wall_;
+  rusage usage_{};
+  bool ok_ = false;
+};
+
 template <typename Fn>
 Result<nlohmann::json> guarded(const std::string& what, Fn&& fn) {
   try {
@@ -36,17 +66,21 @@ Result<nlohmann::json> guarded(const std::string& what, Fn&& fn) {
 }  // namespace
 
 std::shared_ptr<RequestContext> Server::makeContext(Call& call) {
-  auto context = std::make_shared<RequestContext>(call.request.id, call.request.params,
+  // The params move into the context (read them there from now on); the client context
+  // is copied, the Call keeps it for shaping the response.
+  auto context = std::make_shared<RequestContext>(call.request.id, std::move(call.request.params),
                                                   call.client, call.session, call.stream,
                                                   options_.client_request_timeout);
+  call.request.params = nullptr;
   if (call.session) call.session->track(call.request.id, context->cancelFlag());
+  context->setInline(call.running_inline);
   return context;
 }
 
 std::optional<jsonrpc::Error> Server::openRequestState(Call& call, RequestContext& context,
                                                        const std::string& binding) {
   if (!call.client.modern()) return std::nullopt;
-  const nlohmann::json& params = call.request.params;
+  const nlohmann::json& params = context.params();
   if (auto responses = params.find("inputResponses");
       responses != params.end() && !responses->is_null() && !responses->is_object()) {
     return jsonrpc::invalidParams("params.inputResponses must be an object");
@@ -117,20 +151,23 @@ void Server::callTool(Call& call) {
     fail(call, jsonrpc::invalidParams("Unknown tool: " + name->get<std::string>()));
     return;
   }
-  auto args = params.find("arguments");
-  if (args != params.end() && !args->is_null() && !args->is_object()) {
+  if (auto args = params.find("arguments");
+      args != params.end() && !args->is_null() && !args->is_object()) {
     fail(call, jsonrpc::invalidParams("tools/call: params.arguments must be an object"));
     return;
   }
+  auto context = makeContext(call);  // takes the params
+  const nlohmann::json& moved = context->params();
+  auto args = moved.find("arguments");
   const nlohmann::json& arguments =
-      (args == params.end() || args->is_null()) ? emptyObject() : *args;
-  auto context = makeContext(call);
+      (args == moved.end() || args->is_null()) ? emptyObject() : *args;
   std::string binding = "tools/call\n" + tool->def.name;
   if (auto error = openRequestState(call, *context, binding)) {
     if (call.session) call.session->untrack(call.request.id);
     fail(call, *error);
     return;
   }
+  CallMeter meter;
   Result<nlohmann::json> outcome = [&]() -> Result<nlohmann::json> {
     try {
       return tool->handler(arguments, *context);
@@ -144,6 +181,7 @@ void Server::callTool(Call& call) {
                             {"isError", true}};
     }
   }();
+  meter.record(*tool->profile, context->usedContext());
   if (outcome.ok() && outcome->is_object() && outcome->contains("structuredContent") &&
       (!outcome->contains("content") || (*outcome)["content"].empty())) {
     // Clients without structured-content support still see the data.
@@ -211,17 +249,20 @@ void Server::getPrompt(Call& call) {
     fail(call, jsonrpc::invalidParams("prompts/get: params.arguments must be an object"));
     return;
   }
-  const nlohmann::json& arguments =
-      (args == params.end() || args->is_null()) ? emptyObject() : *args;
   for (const auto& declared : prompt->def.arguments) {
     if (declared.value("required", false) &&
-        !arguments.contains(declared.value("name", std::string()))) {
+        (args == params.end() || args->is_null() ||
+         !args->contains(declared.value("name", std::string())))) {
       fail(call, jsonrpc::invalidParams("prompts/get: missing required argument \"" +
                                         declared.value("name", std::string()) + "\""));
       return;
     }
   }
-  auto context = makeContext(call);
+  auto context = makeContext(call);  // takes the params
+  const nlohmann::json& moved = context->params();
+  auto moved_args = moved.find("arguments");
+  const nlohmann::json& arguments =
+      (moved_args == moved.end() || moved_args->is_null()) ? emptyObject() : *moved_args;
   std::string binding = "prompts/get\n" + prompt->def.name;
   if (auto error = openRequestState(call, *context, binding)) {
     if (call.session) call.session->untrack(call.request.id);

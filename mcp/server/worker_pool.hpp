@@ -1,8 +1,10 @@
-// WorkerPool: a fixed set of threads running handler jobs, so a slow tool never blocks
+// WorkerPool: up to `threads` threads running handler jobs, so a slow tool never blocks
 // the transport's reader or other tools.
 //
-// Jobs must not throw (the server wraps handlers). stop() finishes running jobs, drops
-// queued ones and joins; submit() after stop() returns false.
+// Threads start on demand (a job that finds no idle thread starts one, up to the limit)
+// and then stay, so an idle server holds only the threads it has needed so far. Jobs
+// must not throw (the server wraps handlers). stop() finishes running jobs, drops queued
+// ones and joins; submit() after stop() returns false.
 //
 // Thread safety: submit() from any thread.
 #pragma once
@@ -29,9 +31,11 @@ class WorkerPool {
 
  private:
   void run();
+  const std::size_t max_threads_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<std::function<void()>> jobs_;
+  std::size_t idle_ = 0;  // threads waiting for a job
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

@@ -18,12 +18,14 @@
 // Content-Type application/json (415); body limit (413); JSON (400, -32700).
 // Sockets use TCP_NODELAY and keep-alive; a thread pool of `threads` workers serves
 // connections (each open SSE stream, and each idle keep-alive connection for up to 2 s,
-// holds one). start() refuses a non-loopback bind
+// holds one). Tool calls that have proven quick run on the connection's worker
+// (Call::allow_inline). start() refuses a non-loopback bind
 // without a token.
 //
 // Thread safety: start() and stop() from one owner thread; everything else is internal.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <map>
@@ -83,9 +85,13 @@ class HttpTransport {
   void handleDelete(const httplib::Request& req, httplib::Response& res);
   // Answers with the exchange's SSE events from index `from` on.
   void stream(httplib::Response& res, std::shared_ptr<HttpExchange> exchange, std::size_t from = 0);
-  // session: the legacy session (makes the exchange resumable), or null.
+  // session: the legacy session (gives the exchange a stream id), or null.
   std::shared_ptr<HttpExchange> newExchange(bool can_stream,
                                             const std::shared_ptr<protocol::Session>& session);
+  // Makes a legacy session's exchange resumable (GET + Last-Event-ID) once it answers as
+  // an SSE stream; one answered as plain JSON has no event ids to resume from.
+  void keepResumable(const std::shared_ptr<protocol::Session>& session,
+                     const std::shared_ptr<HttpExchange>& exchange);
   // GET + Last-Event-ID: reattaches to a resumable stream of the session.
   void resume(const std::string& session_id, const std::string& last_event_id,
               httplib::Response& res);
@@ -104,7 +110,7 @@ class HttpTransport {
   std::map<std::string, std::weak_ptr<HttpExchange>> get_streams_;
   // Resumable streams by "<session id>/<stream id>" (stream ids sort by creation).
   std::map<std::string, std::shared_ptr<HttpExchange>> resumable_;
-  unsigned long long next_stream_ = 0;
+  std::atomic<unsigned long long> next_stream_{0};
   std::vector<std::weak_ptr<HttpExchange>> exchanges_;
   bool stopping_ = false;
 };

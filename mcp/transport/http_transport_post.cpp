@@ -100,8 +100,9 @@ void HttpTransport::handlePost(const httplib::Request& req, httplib::Response& r
     return;
   }
   auto exchange = newExchange(can_stream, modern ? nullptr : session);
-  std::string method = message.method;
-  server_.handleRequest(server::Call{std::move(message), std::move(client), session, exchange});
+  server::Call call{std::move(message), std::move(client), session, exchange};
+  call.allow_inline = true;  // this connection's own thread; nothing else waits on it
+  server_.handleRequest(std::move(call));
 
   HttpExchange::First first = HttpExchange::First::kStream;
   if (!long_lived) first = exchange->waitFirst(options_.upgrade_after);
@@ -118,6 +119,7 @@ void HttpTransport::handlePost(const httplib::Request& req, httplib::Response& r
       res.set_content(exchange->responseText(), "application/json");
       return;
     case HttpExchange::First::kStream:
+      if (!modern) keepResumable(session, exchange);
       stream(res, std::move(exchange));
       return;
     case HttpExchange::First::kNothing:

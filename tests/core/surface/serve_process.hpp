@@ -146,12 +146,18 @@ class McpHttpClient {
     json init = send("initialize", {{"protocolVersion", "2025-11-25"},
                                     {"capabilities", json::object()},
                                     {"clientInfo", {{"name", "surface-test"}, {"version", "1"}}}});
-    if (!init.contains("result")) return false;
+    if (!init.contains("result")) {
+      last_error_ = init.dump();
+      return false;
+    }
     http_.Post("/mcp", baseHeaders(),
                json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}}.dump(),
                "application/json");
+    if (session_.empty()) last_error_ = "initialize answered without Mcp-Session-Id";
     return !session_.empty();
   }
+  // Why initialize() last returned false.
+  const std::string& lastError() const { return last_error_; }
   // tools/call; the CallToolResult, or {"isError": true, "response": ...} when there is none.
   json call(const std::string& tool, json args) {
     json response = send("tools/call", {{"name", tool}, {"arguments", std::move(args)}});
@@ -171,7 +177,7 @@ class McpHttpClient {
     int id = next_id_++;
     json body{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
     auto res = http_.Post("/mcp", baseHeaders(), body.dump(), "application/json");
-    if (!res) return json{{"error", "no response"}};
+    if (!res) return json{{"error", "no response: " + httplib::to_string(res.error())}};
     if (res->has_header("Mcp-Session-Id")) session_ = res->get_header_value("Mcp-Session-Id");
     if (res->get_header_value("Content-Type").find("text/event-stream") == std::string::npos) {
       json parsed = json::parse(res->body, nullptr, false);
@@ -190,6 +196,7 @@ class McpHttpClient {
 
   httplib::Client http_;
   std::string session_;
+  std::string last_error_;
   int next_id_ = 1;
 };
 
