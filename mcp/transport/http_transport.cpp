@@ -3,6 +3,7 @@
 #include <httplib.h>
 #include <openssl/crypto.h>
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -20,6 +21,10 @@ HttpTransport::~HttpTransport() { stop(); }
 
 namespace {
 constexpr time_t kKeepAliveIdleSeconds = 2;
+// cpp-httplib (Debian's shared build) listens with a backlog of 5: when many clients
+// connect at once the kernel drops connections from the full accept queue and some of
+// them fail with a reset. The listening socket is re-listened with this backlog.
+constexpr int kListenBacklog = 1024;
 }  // namespace
 
 Result<int> HttpTransport::start() {
@@ -33,6 +38,11 @@ Result<int> HttpTransport::start() {
   std::size_t threads = std::max<std::size_t>(options_.threads, 4);
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_tcp_nodelay(true);
+  int listen_fd = -1;
+  http_->set_socket_options([&listen_fd](socket_t sock) {
+    httplib::default_socket_options(sock);  // SO_REUSEADDR, as without this hook
+    if (listen_fd < 0) listen_fd = sock;    // the first socket made is the listening one
+  });
   http_->set_keep_alive_max_count(1000000);
   // cpp-httplib 0.11 keeps a worker on each idle keep-alive connection and checks for stop
   // only between requests, so this also bounds how long stop() waits (Node's default is 5 s).
@@ -79,6 +89,11 @@ Result<int> HttpTransport::start() {
     return Status::unavailable("cannot bind " + options_.host + ":" +
                                std::to_string(options_.port));
   }
+  if (listen_fd < 0 || ::listen(listen_fd, kListenBacklog) != 0) {
+    spdlog::warn("mcp http: could not raise the listen backlog; many clients connecting at "
+                 "once may see resets");
+  }
+  http_->set_socket_options(httplib::default_socket_options);  // listen_fd is going away
   port_ = bound;
   thread_ = std::thread([this] {
     try {
@@ -118,14 +133,14 @@ void HttpTransport::stop() {
 
 std::shared_ptr<HttpExchange> HttpTransport::newExchange(
     bool can_stream, const std::shared_ptr<protocol::Session>& session) {
-  std::lock_guard lock(mutex_);
   std::string stream_id;
   if (session && can_stream) {
     char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "s%012llu", ++next_stream_);
+    std::snprintf(buffer, sizeof buffer, "s%012llu", next_stream_.fetch_add(1) + 1);
     stream_id = buffer;
   }
   auto exchange = std::make_shared<HttpExchange>(can_stream, options_.sse_keepalive, stream_id);
+  std::lock_guard lock(mutex_);
   if (stopping_) {
     exchange->close();
     return exchange;
@@ -136,29 +151,34 @@ std::shared_ptr<HttpExchange> HttpTransport::newExchange(
                      exchanges_.end());
   }
   exchanges_.push_back(exchange);
-  if (!stream_id.empty()) {
-    std::string prefix = session->id() + "/";
-    resumable_[prefix + stream_id] = exchange;
-    // Keep at most 64 per session: drop the oldest finished ones first, then the oldest.
-    auto in_session = [&](auto it) { return it != resumable_.end() && it->first.rfind(prefix, 0) == 0; };
-    std::size_t count = 0;
-    for (auto it = resumable_.lower_bound(prefix); in_session(it); ++it) ++count;
-    for (auto it = resumable_.lower_bound(prefix); count > 64 && in_session(it);) {
-      if (it->second->finished() && !it->second->attached()) {
-        it = resumable_.erase(it);
-        --count;
-      } else {
-        ++it;
-      }
-    }
-    while (count > 64) {
-      auto oldest = resumable_.lower_bound(prefix);
-      oldest->second->close();
-      resumable_.erase(oldest);
+  return exchange;
+}
+
+void HttpTransport::keepResumable(const std::shared_ptr<protocol::Session>& session,
+                                  const std::shared_ptr<HttpExchange>& exchange) {
+  if (!session || exchange->streamId().empty()) return;
+  std::lock_guard lock(mutex_);
+  if (stopping_) return;
+  std::string prefix = session->id() + "/";
+  resumable_[prefix + exchange->streamId()] = exchange;
+  // Keep at most 64 per session: drop the oldest finished ones first, then the oldest.
+  auto in_session = [&](auto it) { return it != resumable_.end() && it->first.rfind(prefix, 0) == 0; };
+  std::size_t count = 0;
+  for (auto it = resumable_.lower_bound(prefix); in_session(it); ++it) ++count;
+  for (auto it = resumable_.lower_bound(prefix); count > 64 && in_session(it);) {
+    if (it->second->finished() && !it->second->attached()) {
+      it = resumable_.erase(it);
       --count;
+    } else {
+      ++it;
     }
   }
-  return exchange;
+  while (count > 64) {
+    auto oldest = resumable_.lower_bound(prefix);
+    oldest->second->close();
+    resumable_.erase(oldest);
+    --count;
+  }
 }
 
 void HttpTransport::stream(httplib::Response& res, std::shared_ptr<HttpExchange> exchange,
@@ -350,6 +370,7 @@ void HttpTransport::handleGet(const httplib::Request& req, httplib::Response& re
   }
   if (previous) previous->close();
   auto exchange = newExchange(true, session);
+  keepResumable(session, exchange);
   {
     std::lock_guard lock(mutex_);
     get_streams_[id] = exchange;

@@ -40,7 +40,7 @@ TEST(HttpConcurrencyTest, FiftyClientsLoseAndDuplicateNothing) {
   for (int c = 0; c < kClients; ++c) {
     clients.emplace_back([&, c] {
       McpHttpClient client(server.port());
-      if (!client.initialize()) return fail("initialize " + std::to_string(c));
+      if (!client.initialize()) return fail("initialize " + std::to_string(c) + ": " + client.lastError());
       std::string name = "agent-" + std::to_string(c);
       json agent = client.call("agent_create", {{"name", name}, {"type", "scripted"},
                                                 {"config", {{"latency_ms", 10 + c % 7}}}});
