@@ -7,9 +7,12 @@
 #include "core/agents/agent_service.hpp"
 #include "core/agents/agent_service_internal.hpp"
 #include "core/agents/ids.hpp"
+#include "core/agents/metered_agent.hpp"
 
 namespace switchboard::core {
 namespace {
+
+using nlohmann::json;
 
 std::vector<AgentAction> legalActions(AgentStatus status) {
   switch (status) {
@@ -51,6 +54,7 @@ Result<AgentRecord> AgentService::control(const std::string& id_or_name, AgentAc
       if (!e) return notFound(id_or_name);
       SB_RETURN_IF_ERROR(checkLegal(e->record, e->shown(), action));
       id = e->record.id;
+      e->record.health.consecutive_crashes = 0;  // a person's (re)start: a fresh ladder
     }
     return startRuntime(id, action, reason);
   }
@@ -215,6 +219,7 @@ Result<AgentRecord> AgentService::update(const std::string& id_or_name, const Ag
       e.record.capabilities = next.capabilities;
       e.record.config = next.config;
       e.record.limits = next.limits;
+      meterLocked(e.record.id)->setBudget(e.record.limits.budget);
       e.record.updated_at = nowRfc3339();
       ++e.version;
       if (spec_changed) {
@@ -248,6 +253,7 @@ Status AgentService::remove(const std::string& id_or_name, bool force) {
     asks = takeAsksLocked(*e);
     eventLocked(*e, "agent.deleted");
     names_.erase(e->record.name);
+    meters_.erase(e->record.id);
     auto it = agents_.find(id);
     removed = std::move(it->second);
     agents_.erase(it);
@@ -256,6 +262,62 @@ Status AgentService::remove(const std::string& id_or_name, bool force) {
   Status written = persist({id});
   outbox_.drain();
   return written.withContext("agent " + id + " deleted but its stored record remains");
+}
+
+Result<AgentRecord> AgentService::reportCrash(const std::string& id, const std::string& detail) {
+  std::int64_t crashes = 0;
+  bool climb = false;
+  {
+    std::lock_guard lock(mu_);
+    Entry* e = findLocked(id);
+    if (!e) return notFound(id);
+    AgentHealth& h = e->record.health;
+    ++h.crashes;
+    crashes = ++h.consecutive_crashes;
+    h.last_crash = detail;
+    h.last_crash_at = nowRfc3339();
+    ++e->version;
+    // Only a running agent climbs the ladder; a stopped, paused or failed one just records it.
+    const AgentStatus status = e->record.status;
+    climb = status == AgentStatus::kIdle || status == AgentStatus::kError;
+    outbox_.push("agent/" + id, "agent.health",
+                 json{{"agent", toJson(viewLocked(*e))},
+                      {"event", "crashed"},
+                      {"detail", detail},
+                      {"consecutive_crashes", crashes},
+                      {"action", !climb ? "none" : crashes < kCrashesBeforeFailed ? "restart" : "mark_failed"}});
+  }
+  spdlog::warn("agents: {} crashed ({} in a row): {}", id, crashes, detail);
+  if (!climb) {
+    Status written = persist({id});
+    outbox_.drain();
+    if (!written.ok()) return written;
+    return get(id);
+  }
+  if (crashes >= kCrashesBeforeFailed) {
+    return markFailed(id, "crashed " + std::to_string(crashes) + " times in a row; last: " + detail);
+  }
+  Result<AgentRecord> restarted = startRuntime(
+      id, AgentAction::kRestart,
+      "restarted by the supervisor after crash " + std::to_string(crashes) + " of " +
+          std::to_string(kCrashesBeforeFailed) + ": " + detail);
+  {
+    std::lock_guard lock(mu_);
+    Entry* e = findLocked(id);
+    if (e) {
+      if (restarted.ok()) ++e->record.health.restarts;
+      outbox_.push("agent/" + id, "agent.health",
+                   json{{"agent", toJson(viewLocked(*e))},
+                        {"event", restarted.ok() ? "restarted" : "restart_failed"},
+                        {"detail", restarted.ok() ? std::string() : restarted.status().toString()},
+                        {"consecutive_crashes", crashes}});
+    }
+  }
+  Status written = persist({id});
+  outbox_.drain();
+  if (!restarted.ok()) return restarted.status();
+  if (!written.ok()) return written;
+  return get(id);
 }
 
 }  // namespace switchboard::core

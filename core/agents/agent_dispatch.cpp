@@ -7,6 +7,7 @@
 #include "core/agents/agent_service.hpp"
 #include "core/agents/agent_service_internal.hpp"
 #include "core/agents/ids.hpp"
+#include "core/agents/metered_agent.hpp"
 
 namespace switchboard::core {
 namespace {
@@ -194,10 +195,14 @@ void AgentService::callFinished(const std::string& agent_id, const Status& statu
     c.turns += usage.turns;
     c.cost_usd += usage.cost_usd;
     c.wall_ms_total += wall_ms;
+    c.cpu_ms += usage.cpu_ms;
+    c.peak_rss_kb = std::max(c.peak_rss_kb, usage.peak_rss_kb);
+    meterLocked(agent_id)->setSpent(c);
     std::string reason;
     if (status.ok()) {
       ++c.successes;
       h.consecutive_failures = 0;
+      h.consecutive_crashes = 0;
       h.last_success_at = nowRfc3339();
     } else if (status.code() == StatusCode::kCancelled) {
       ++c.cancelled;

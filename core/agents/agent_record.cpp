@@ -57,14 +57,20 @@ json countersToJson(const AgentCounters& c) {
           {"failures", c.failures},         {"cancelled", c.cancelled},
           {"input_tokens", c.input_tokens}, {"output_tokens", c.output_tokens},
           {"turns", c.turns},               {"cost_usd", c.cost_usd},
-          {"wall_ms_total", c.wall_ms_total}};
+          {"wall_ms_total", c.wall_ms_total}, {"cpu_ms", c.cpu_ms},
+          {"peak_rss_kb", c.peak_rss_kb}};
 }
 
 json healthToJson(const AgentHealth& h) {
   return {{"consecutive_failures", h.consecutive_failures},
           {"last_error", h.last_error},
           {"last_error_at", h.last_error_at},
-          {"last_success_at", h.last_success_at}};
+          {"last_success_at", h.last_success_at},
+          {"consecutive_crashes", h.consecutive_crashes},
+          {"crashes", h.crashes},
+          {"restarts", h.restarts},
+          {"last_crash", h.last_crash},
+          {"last_crash_at", h.last_crash_at}};
 }
 
 }  // namespace
@@ -199,6 +205,8 @@ Result<AgentRecord> agentFromStoredJson(const json& j) {
     num(*it, "turns", &c.turns);
     num(*it, "cost_usd", &c.cost_usd);
     num(*it, "wall_ms_total", &c.wall_ms_total);
+    num(*it, "cpu_ms", &c.cpu_ms);
+    num(*it, "peak_rss_kb", &c.peak_rss_kb);
   }
   if (auto it = j.find("health"); it != j.end() && it->is_object()) {
     num(*it, "consecutive_failures", &a.health.consecutive_failures);
@@ -209,6 +217,11 @@ Result<AgentRecord> agentFromStoredJson(const json& j) {
     hs("last_error", &a.health.last_error);
     hs("last_error_at", &a.health.last_error_at);
     hs("last_success_at", &a.health.last_success_at);
+    hs("last_crash", &a.health.last_crash);
+    hs("last_crash_at", &a.health.last_crash_at);
+    num(*it, "consecutive_crashes", &a.health.consecutive_crashes);
+    num(*it, "crashes", &a.health.crashes);
+    num(*it, "restarts", &a.health.restarts);
   }
   return a;
 }

@@ -48,6 +48,8 @@ struct AgentCounters {
   std::int64_t turns = 0;
   double cost_usd = 0.0;
   double wall_ms_total = 0.0;
+  double cpu_ms = 0.0;            // CPU time of the processes its calls ran
+  std::int64_t peak_rss_kb = 0;  // the highest resident set of one of them
 };
 
 struct AgentHealth {
@@ -55,6 +57,11 @@ struct AgentHealth {
   std::string last_error;  // message of the last failed call or failed start
   std::string last_error_at;
   std::string last_success_at;
+  std::int64_t consecutive_crashes = 0;  // process crashes since the last success
+  std::int64_t crashes = 0;              // in all
+  std::int64_t restarts = 0;             // by the recovery ladder
+  std::string last_crash;
+  std::string last_crash_at;
 };
 
 struct AgentRecord {

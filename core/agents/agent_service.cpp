@@ -10,6 +10,8 @@
 
 #include "core/agents/agent_service_internal.hpp"
 #include "core/agents/ids.hpp"
+#include "core/agents/metered_agent.hpp"
+#include "core/agents/secret_redaction.hpp"
 #include "core/agents/stored_records.hpp"
 #include "core/plugin_host/plugin_registry.hpp"
 #include "core/plugin_host/schema_validator.hpp"
@@ -77,7 +79,9 @@ Result<AgentRecord> applyAgentUpdate(AgentRecord record, const AgentUpdate& u) {
   }
   if (u.config) {
     if (!u.config->is_object()) return Status::invalidArgument("config must be a JSON object");
-    record.config = *u.config;
+    nlohmann::json config = *u.config;
+    keepRedactedSecrets(config, record.config);  // a config read back from agent_get
+    record.config = std::move(config);
   }
   if (u.limits) record.limits = *u.limits;
   return record;
@@ -85,9 +89,14 @@ Result<AgentRecord> applyAgentUpdate(AgentRecord record, const AgentUpdate& u) {
 
 AgentService::AgentService(AgentTypeCatalog* types, std::shared_ptr<StorageBackend> store,
                            EventSink events, AgentServiceOptions options)
-    : types_(types), store_(std::move(store)), outbox_(std::move(events), "agents"), options_(options) {}
+    : types_(types), store_(std::move(store)), outbox_(std::move(events), "agents"), options_(options) {
+  for (const auto& [provider, limits] : options_.providers) {
+    guards_[provider] = std::make_shared<ProviderGuard>(provider, limits);
+  }
+}
 
 AgentService::~AgentService() {
+  for (auto& [provider, guard] : guards_) guard->stop();  // calls waiting for a slot end now
   std::vector<std::shared_ptr<AskCall>> asks;
   {
     std::lock_guard lock(mu_);
@@ -155,6 +164,7 @@ Status AgentService::validateConfig(const std::string& type_name, const json& co
   } catch (...) {
     return Status::internal("agent type " + type_name + " threw from agentConfigSchema()");
   }
+  rememberSecrets(type_name, schema);
   Result<SchemaValidator> validator = SchemaValidator::fromText(schema, type_name + " agent config schema");
   if (!validator.ok()) {
     return Status::internal("agent type " + type_name + " has an unusable config schema: " +
@@ -166,6 +176,10 @@ Status AgentService::validateConfig(const std::string& type_name, const json& co
 Result<std::shared_ptr<Agent>> AgentService::makeRuntime(const AgentRecord& record) {
   Result<std::shared_ptr<AgentType>> type = types_->agentType(record.type);
   if (!type.ok()) return type.status();
+  try {
+    rememberSecrets(record.type, (*type)->agentConfigSchema());
+  } catch (...) {
+  }
   AgentSpec spec{record.id, record.name, record.role, record.model, record.system_prompt, record.config.dump()};
   Result<std::unique_ptr<Agent>> made = [&]() -> Result<std::unique_ptr<Agent>> {
     try {
@@ -176,7 +190,35 @@ Result<std::shared_ptr<Agent>> AgentService::makeRuntime(const AgentRecord& reco
   }();
   if (!made.ok()) return made.status();
   if (!*made) return Status::internal("agent type " + record.type + " returned no agent");
-  return holdWith(*type, std::move(*made));
+  std::shared_ptr<AgentMeter> meter;
+  {
+    std::lock_guard lock(mu_);
+    meter = meterLocked(record.id);
+  }
+  meter->setBudget(record.limits.budget);
+  std::shared_ptr<Agent> runtime = holdWith(*type, std::move(*made));
+  const std::string provider = record.type.substr(record.type.rfind('.') + 1);
+  if (auto guard = guards_.find(provider); guard != guards_.end()) runtime = guard->second->wrap(std::move(runtime));
+  return std::shared_ptr<Agent>(std::make_shared<MeteredAgent>(std::move(runtime), meter));
+}
+
+json AgentService::providerStates() const {
+  json out = json::array();
+  for (const auto& [name, guard] : guards_) out.push_back(guard->state());
+  return out;
+}
+
+std::shared_ptr<AgentMeter> AgentService::meterLocked(const std::string& id) {
+  std::shared_ptr<AgentMeter>& meter = meters_[id];
+  if (!meter) {
+    meter = std::make_shared<AgentMeter>();
+    auto it = agents_.find(id);
+    if (it != agents_.end()) {
+      meter->setBudget(it->second->record.limits.budget);
+      meter->setSpent(it->second->record.counters);
+    }
+  }
+  return meter;
 }
 
 Result<AgentRecord> AgentService::create(const AgentCreateRequest& request) {
@@ -293,8 +335,17 @@ const AgentService::Entry* AgentService::findLocked(const std::string& id_or_nam
   return const_cast<AgentService*>(this)->findLocked(id_or_name);
 }
 
+void AgentService::rememberSecrets(const std::string& type_name, const std::string& schema_text) {
+  json schema = json::parse(schema_text, nullptr, false);
+  std::set<std::string> keys = schema.is_discarded() ? std::set<std::string>() : writeOnlyKeys(schema);
+  std::lock_guard lock(mu_);
+  write_only_[type_name] = std::move(keys);
+}
+
 AgentRecord AgentService::viewLocked(const Entry& entry) const {
   AgentRecord view = entry.record;
+  auto secrets = write_only_.find(view.type);
+  redactSecrets(view.config, secrets == write_only_.end() ? std::set<std::string>() : secrets->second);
   view.status = entry.shown();
   view.in_flight = entry.in_flight;
   return view;

@@ -43,11 +43,14 @@
 #include "core/agents/agent_type_catalog.hpp"
 #include "core/agents/event_outbox.hpp"
 #include "core/agents/event_sink.hpp"
+#include "core/agents/provider_guard.hpp"
 #include "core/engine/agent_directory.hpp"
 #include "switchboard/agent.hpp"
 #include "switchboard/storage.hpp"
 
 namespace switchboard::core {
+
+class AgentMeter;
 
 struct AgentServiceOptions {
   // How often, at most, the counters of one agent are written while calls finish.
@@ -62,6 +65,9 @@ struct AgentServiceOptions {
   // (two events per call on a lightly loaded agent). The shown status is the same either
   // way; turn off when events are costly (e.g. each one is a store write).
   bool busy_events = true;
+  // Rate limits and circuit breakers by provider: the agent type's short name
+  // ("anthropic" for switchboard.agent.anthropic). Providers not named have none.
+  std::map<std::string, ProviderLimits> providers;
 };
 
 struct AgentFilter {
@@ -115,6 +121,13 @@ class AgentService final : public AgentDirectory {
   // legal from the current status). `reason` is recorded as status_reason.
   Result<AgentRecord> control(const std::string& id_or_name, AgentAction action,
                               const std::string& reason = "");
+  // The supervisor saw one of the agent's processes crash. The recovery ladder: while the
+  // crashes in a row are under kCrashesBeforeFailed the runtime is recreated (restart),
+  // then the agent is marked failed with the reason; each step emits agent.health (event
+  // crashed, restarted, restart_failed) besides agent.status. A successful call or a
+  // person's start/restart resets the count. NotFound.
+  static constexpr std::int64_t kCrashesBeforeFailed = 3;
+  Result<AgentRecord> reportCrash(const std::string& id, const std::string& detail);
   // Marks the agent failed (the supervisor's last resort). NotFound.
   Result<AgentRecord> markFailed(const std::string& id_or_name, const std::string& reason);
   // NotFound, FailedPrecondition while busy unless `force` (which cancels its ask() calls).
@@ -138,6 +151,8 @@ class AgentService final : public AgentDirectory {
   Status flush();
   // Loaded agent type names (full names).
   std::vector<std::string> agentTypes() const;
+  // ProviderGuard::state() of each configured provider.
+  nlohmann::json providerStates() const;
 
  private:
   struct Entry;
@@ -151,10 +166,14 @@ class AgentService final : public AgentDirectory {
   void eventLocked(const Entry& entry, const std::string& type);
   Status availableLocked(const Entry& entry) const;
   std::vector<std::shared_ptr<AskCall>> takeAsksLocked(Entry& entry);
+  // The agent's budget meter (made on first use, from the record when there is one).
+  std::shared_ptr<AgentMeter> meterLocked(const std::string& id);
 
   // Callers hold no lock.
   Result<std::string> resolveTypeName(const std::string& type) const;
   Status validateConfig(const std::string& type_name, const nlohmann::json& config);
+  // Records which config keys the type's schema marks writeOnly (shown redacted).
+  void rememberSecrets(const std::string& type_name, const std::string& schema_text);
   Result<std::shared_ptr<Agent>> makeRuntime(const AgentRecord& record);
   Result<AgentRecord> startRuntime(const std::string& id, AgentAction action, const std::string& reason);
   Status ensureRuntime(const std::string& id);
@@ -174,6 +193,9 @@ class AgentService final : public AgentDirectory {
   std::map<std::string, std::unique_ptr<Entry>> agents_;  // by id
   std::map<std::string, std::string> names_;              // name -> id
   std::map<std::string, std::string> round_robin_;        // capability -> last id picked
+  std::map<std::string, std::shared_ptr<AgentMeter>> meters_;  // by id; shared with runtimes
+  std::map<std::string, std::set<std::string>> write_only_;    // by type: secret config keys
+  std::map<std::string, std::shared_ptr<ProviderGuard>> guards_;  // by provider; fixed after construction
 
   std::mutex write_mu_;  // orders store writes; never taken while holding mu_
 };

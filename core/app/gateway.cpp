@@ -78,9 +78,20 @@ Status Gateway::startAll() {
   };
 
   agent_types_ = std::make_unique<PluginAgentTypes>(&registry_, configs);
-  agents_ = std::make_unique<AgentService>(agent_types_.get(), storage_, sink);
+  AgentServiceOptions agent_options;
+  for (const auto& [name, p] : config.providers) {
+    agent_options.providers[name] = ProviderLimits{p.requests_per_minute, p.tokens_per_minute, p.failure_threshold, p.open_ms};
+  }
+  agents_ = std::make_unique<AgentService>(agent_types_.get(), storage_, sink, agent_options);
   Result<std::int64_t> agents = agents_->load();
   if (!agents.ok()) return agents.status().withContext("loading agents");
+  // Crashes of agent processes climb the agent's recovery ladder.
+  AgentService* crashed_agents = agents_.get();
+  registry_.supervisor().setCrashHandler(
+      [crashed_agents](const std::string& owner, const ProcessExit&, const std::string& detail) {
+        Result<AgentRecord> after = crashed_agents->reportCrash(owner, detail);
+        if (!after.ok()) spdlog::warn("agents: crash of {} not handled: {}", owner, after.status().toString());
+      });
 
   AgentService* agent_service = agents_.get();
   TaskServiceOptions task_options;
@@ -157,6 +168,7 @@ void Gateway::shutdown() {
   engine_.reset();  // cancels in-flight calls; the journal lets the next start recover
   patterns_.reset();
   tasks_.reset();
+  registry_.supervisor().setCrashHandler(nullptr);
   if (agents_) {
     Status flushed = agents_->flush();
     if (!flushed.ok()) spdlog::warn("agent counters not stored: {}", flushed.toString());

@@ -76,6 +76,16 @@ void applyFile(const json& doc, const std::filesystem::path& base, const Config:
       config.http.allowed_origins = strings(http["allowed_origins"]);
     config.http.max_body_bytes = http.value("max_body_bytes", config.http.max_body_bytes);
   }
+  if (auto providers = doc.find("providers"); providers != doc.end() && providers->is_object()) {
+    for (const auto& [name, p] : providers->items()) {
+      Config::Provider provider;
+      provider.requests_per_minute = p.value("requests_per_minute", provider.requests_per_minute);
+      provider.tokens_per_minute = p.value("tokens_per_minute", provider.tokens_per_minute);
+      provider.failure_threshold = p.value("failure_threshold", provider.failure_threshold);
+      provider.open_ms = p.value("open_ms", provider.open_ms);
+      config.providers[name] = provider;
+    }
+  }
   if (doc.contains("engine")) {
     const json& engine = doc["engine"];
     config.engine.max_concurrent_steps =

@@ -55,6 +55,13 @@ struct Config {
     int default_max_attempts = 3;
   };
 
+  struct Provider {  // see core/agents/provider_guard.hpp
+    std::int64_t requests_per_minute = 0;
+    std::int64_t tokens_per_minute = 0;
+    std::int64_t failure_threshold = 5;
+    std::int64_t open_ms = 30000;
+  };
+
   std::filesystem::path data_dir;
   Log log;
   std::vector<std::filesystem::path> plugin_dirs;
@@ -62,6 +69,7 @@ struct Config {
   Storage storage;
   Http http;
   Engine engine;
+  std::map<std::string, Provider> providers;  // by agent type short name
   std::filesystem::path source;  // the file loaded, empty when none
 
   // Defaults plus environment overrides (no file). InvalidArgument for a bad variable.

@@ -307,6 +307,19 @@ void Engine::attemptFailed(ExecutionState& exec, std::size_t i, const Status& wh
   step.error = why.toString();
   std::int32_t max = step.spec.max_attempts > 0 ? step.spec.max_attempts : exec.options.max_attempts;
   if (isTerminal(exec.status)) return;
+  if (why.code() == StatusCode::kResourceExhausted) {
+    // An agent's budget (or a limit the agent enforces, like max turns) ran out: retrying
+    // cannot help, and the work cannot go on as planned.
+    exec.countMove(step.status, StepStatus::kBudgetExceeded);
+    step.status = StepStatus::kBudgetExceeded;
+    step.ended_at_ms = wallMs();
+    writeStep(exec, step, "step.settled");
+    finish(exec, ExecutionStatus::kBudgetExceeded,
+           "step " + step.spec.key + " exceeded a budget: " + why.message() + " (the execution had spent " +
+               std::to_string(exec.usage.totalTokens()) + " tokens, $" + std::to_string(exec.usage.cost_usd) + ")",
+           StepStatus::kCancelled);
+    return;
+  }
   if ((timed_out || retryable(why)) && step.attempts < max) {
     exec.countMove(step.status, StepStatus::kPending);
     step.status = StepStatus::kPending;
@@ -396,6 +409,12 @@ void Engine::dispatch(std::uint64_t uid, std::size_t i, std::uint64_t token) {
   request.input_json = step.spec.input_json;
   std::int64_t timeout_ms = step.spec.timeout_ms > 0 ? step.spec.timeout_ms : exec.options.step_timeout_ms;
   request.timeout_ms = timeout_ms;
+  // What is left of the execution's budgets, so agents that can stop themselves do.
+  const BudgetLimits& budget = exec.options.budget;
+  if (budget.max_cost_usd > 0) request.max_cost_usd = std::max(budget.max_cost_usd - exec.usage.cost_usd, 1e-9);
+  if (budget.max_tokens > 0) {
+    request.max_tokens = std::max<std::int64_t>(budget.max_tokens - exec.usage.totalTokens(), 1);
+  }
   auto callback = std::make_shared<Callback>(inbox_, uid, i, token, step.agent_id);
   Result<std::unique_ptr<AgentCall>> call = Status::internal("the agent threw from call()");
   try {

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/agents/usage_json.hpp"
+
 namespace switchboard::core {
 namespace {
 
@@ -58,27 +60,16 @@ void appendInt(std::string& out, const char* name, std::int64_t v) {
 }
 
 void appendUsage(std::string& out, const Usage& u) {
-  char buf[256];
+  char buf[384];
   std::snprintf(buf, sizeof buf,
                 "{\"input_tokens\":%lld,\"output_tokens\":%lld,\"cache_read_tokens\":%lld,"
-                "\"cache_creation_tokens\":%lld,\"turns\":%lld,\"cost_usd\":%.17g}",
+                "\"cache_creation_tokens\":%lld,\"turns\":%lld,\"cost_usd\":%.17g,"
+                "\"cpu_ms\":%.17g,\"peak_rss_kb\":%lld}",
                 static_cast<long long>(u.input_tokens), static_cast<long long>(u.output_tokens),
                 static_cast<long long>(u.cache_read_tokens),
                 static_cast<long long>(u.cache_creation_tokens), static_cast<long long>(u.turns),
-                u.cost_usd);
+                u.cost_usd, u.cpu_ms, static_cast<long long>(u.peak_rss_kb));
   out += buf;
-}
-
-Usage readUsage(const json& j) {
-  Usage u;
-  if (!j.is_object()) return u;
-  u.input_tokens = j.value("input_tokens", std::int64_t{0});
-  u.output_tokens = j.value("output_tokens", std::int64_t{0});
-  u.cache_read_tokens = j.value("cache_read_tokens", std::int64_t{0});
-  u.cache_creation_tokens = j.value("cache_creation_tokens", std::int64_t{0});
-  u.turns = j.value("turns", std::int64_t{0});
-  u.cost_usd = j.value("cost_usd", 0.0);
-  return u;
 }
 
 std::string rawOr(const json& j, const char* key, const char* fallback) {
@@ -201,7 +192,7 @@ Status decodeStep(const StepRecord& record, StepState& s) {
   s.attempts = static_cast<std::int32_t>(num(j, "attempts"));
   s.output_json = rawOr(j, "output", "");
   s.error = str(j, "error");
-  s.usage = j.contains("usage") ? readUsage(j["usage"]) : Usage{};
+  s.usage = j.contains("usage") ? usageFromJson(j["usage"]) : Usage{};
   s.queued_at_ms = num(j, "queued_at_ms");
   s.started_at_ms = num(j, "started_at_ms");
   s.ended_at_ms = num(j, "ended_at_ms");
@@ -274,7 +265,7 @@ Status decodeExecution(const std::string& text, ExecutionState& e) {
   e.ended_at_ms = num(j, "ended_at_ms");
   e.parent_id = str(j, "parent_id");
   e.rewound_from_step = str(j, "rewound_from_step");
-  if (j.contains("usage")) e.usage = readUsage(j["usage"]);
+  if (j.contains("usage")) e.usage = usageFromJson(j["usage"]);
   if (j.contains("counts") && j["counts"].is_object()) {
     const json& c = j["counts"];
     e.counts.total = num(c, "total");
@@ -298,6 +289,8 @@ Usage usageMinus(const Usage& a, const Usage& b) {
   u.cache_creation_tokens = a.cache_creation_tokens - b.cache_creation_tokens;
   u.turns = a.turns - b.turns;
   u.cost_usd = a.cost_usd - b.cost_usd;
+  u.cpu_ms = a.cpu_ms - b.cpu_ms;
+  u.peak_rss_kb = a.peak_rss_kb;  // a peak, not a sum: the later report holds it
   return u;
 }
 

@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/agents/usage_json.hpp"
+
 namespace switchboard::core {
 namespace {
 
@@ -22,14 +24,6 @@ json embedded(const std::string& text) {
   json j = json::parse(text, nullptr, false);
   if (j.is_discarded()) return text;
   return j;
-}
-
-json usageJson(const Usage& u) {
-  return {{"input_tokens", u.input_tokens},       {"output_tokens", u.output_tokens},
-          {"cache_read_tokens", u.cache_read_tokens},
-          {"cache_creation_tokens", u.cache_creation_tokens},
-          {"total_tokens", u.totalTokens()},       {"turns", u.turns},
-          {"cost_usd", u.cost_usd}};
 }
 
 template <typename T>
@@ -159,7 +153,7 @@ std::string StepSnapshot::toJson() const {
             {"attempts", attempts},
             {"output", embedded(output_json)},
             {"error", error},
-            {"usage", usageJson(usage)},
+            {"usage", usageToJson(usage)},
             {"queued_at_ms", queued_at_ms},
             {"started_at_ms", started_at_ms},
             {"ended_at_ms", ended_at_ms},
@@ -185,7 +179,7 @@ std::string ExecutionSnapshot::toJson() const {
               {"timed_out", counts.timed_out},
               {"skipped", counts.skipped},
               {"budget_exceeded", counts.budget_exceeded}}},
-            {"usage", usageJson(usage)},
+            {"usage", usageToJson(usage)},
             {"created_at_ms", created_at_ms},
             {"started_at_ms", started_at_ms},
             {"ended_at_ms", ended_at_ms},

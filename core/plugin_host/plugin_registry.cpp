@@ -137,7 +137,7 @@ void PluginRegistry::loadOne(const std::filesystem::path& dir, const PluginSelec
 
   auto loaded = std::make_shared<Loaded>();
   loaded->plugin = std::move(*plugin);
-  if (host_ == nullptr) loaded->own_host = std::make_unique<HostLog>(manifest->name);
+  if (host_ == nullptr) loaded->own_host = std::make_unique<HostLog>(manifest->name, supervisor_);
   loaded->host = host_ != nullptr ? host_ : loaded->own_host.get();
   loaded->dir_text = dir.string();
   loaded->data_dir_text = data_dir_.string();

@@ -28,6 +28,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/supervisor/process_supervisor.hpp"
 #include "switchboard/agent.hpp"
 #include "switchboard/plugin.hpp"
 #include "switchboard/status.hpp"
@@ -73,6 +74,10 @@ class PluginRegistry {
   PluginRegistry(const PluginRegistry&) = delete;
   PluginRegistry& operator=(const PluginRegistry&) = delete;
 
+  // Runs the processes of plugins that use their HostLog (Host::spawn); it lives as long as
+  // the registry or any plugin object.
+  ProcessSupervisor& supervisor() { return *supervisor_; }
+
   // The manifest schema could not be loaded (every plugin then fails with this error).
   const Status& manifestSchemaStatus() const { return manifest_schema_status_; }
 
@@ -107,6 +112,7 @@ class PluginRegistry {
   PluginInfo* findInfo(std::string_view name);
 
   Host* host_;  // null: each plugin gets a HostLog of its own
+  std::shared_ptr<ProcessSupervisor> supervisor_ = std::make_shared<ProcessSupervisor>();
   Status manifest_schema_status_;
   std::unique_ptr<PluginLoader> loader_;  // null when the manifest schema is unavailable
   std::map<std::string, std::filesystem::path, std::less<>> seen_;  // valid manifests by name

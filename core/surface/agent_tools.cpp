@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "core/agents/agent_record.hpp"
+#include "core/plugin_host/plugin_registry.hpp"
 #include "core/surface/json_view.hpp"
 #include "core/surface/surface.hpp"
 
@@ -129,8 +130,22 @@ Status registerAgentTools(mcp::server::Server& server, const ToolCatalog& catalo
   };
   SB_RETURN_IF_ERROR(bind("agent_create", &create));
   SB_RETURN_IF_ERROR(bind("agent_list", &list));
-  SB_RETURN_IF_ERROR(bind("agent_get", [](AgentService& a, const json& args) {
-    return agentOutput(a.get(stringArg(args, "agent_id")), "");
+  PluginRegistry* plugins = services.plugins;
+  SB_RETURN_IF_ERROR(catalog.add(server, "agent_get", [agents, plugins](const json& args, RequestContext&) {
+    Result<ToolOutput> out = agentOutput(agents->get(stringArg(args, "agent_id")), "");
+    if (out.ok() && plugins != nullptr) {
+      // What the supervisor sees of the agent's processes right now.
+      const std::string id = out->structured["agent"].value("id", "");
+      OwnerResources r = plugins->supervisor().resources(id);
+      out->structured["agent"]["resources"] = json{{"processes_running", r.running},
+                                                   {"processes_started", r.started},
+                                                   {"crashes", r.crashes},
+                                                   {"rss_kb", r.rss_kb},
+                                                   {"peak_rss_kb", r.peak_rss_kb},
+                                                   {"cpu_ms", r.cpu_ms},
+                                                   {"last_sample_age_ms", r.last_sample_age_ms}};
+    }
+    return out;
   }));
   SB_RETURN_IF_ERROR(bind("agent_update", &update));
   SB_RETURN_IF_ERROR(bind("agent_control", &control));

@@ -25,15 +25,6 @@ json jsonOrText(std::string_view text) {
   return parsed;
 }
 
-json usageToJson(const Usage& usage) {
-  return json{{"input_tokens", usage.input_tokens},
-              {"output_tokens", usage.output_tokens},
-              {"cache_read_tokens", usage.cache_read_tokens},
-              {"cache_creation_tokens", usage.cache_creation_tokens},
-              {"turns", usage.turns},
-              {"cost_usd", usage.cost_usd}};
-}
-
 std::int64_t settledSteps(const ExecutionCounts& c) {
   return c.succeeded + c.failed + c.cancelled + c.timed_out + c.skipped + c.budget_exceeded;
 }

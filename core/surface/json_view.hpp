@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/agents/usage_json.hpp"
 #include "core/engine/execution_types.hpp"
 #include "switchboard/usage.hpp"
 
@@ -19,7 +20,6 @@ std::string msToRfc3339(std::int64_t ms);
 // The parsed JSON text, the text itself as a string when it is not JSON, null when empty.
 nlohmann::json jsonOrText(std::string_view text);
 
-nlohmann::json usageToJson(const Usage& usage);
 nlohmann::json stepToJson(const StepSnapshot& step);
 // {id, pattern, status, reason?, progress, steps?, usage, result?, error?, budget,
 //  created_at, ended_at?, parent_execution_id?}

@@ -67,6 +67,7 @@ Result<ToolOutput> status(const SurfaceServices& s) {
            {"agents", std::move(*agents)},
            {"tasks", std::move(*tasks)},
            {"executions", std::move(*executions)},
+           {"providers", s.agents->providerStates()},
            {"last_event_id", s.events->lastId()}};
   std::string text = "switchboard " + s.version + " on " + s.storage_name + ", up " +
                      std::to_string(static_cast<std::int64_t>(uptime)) + " s";

@@ -57,12 +57,12 @@ void TaskResultRecorder::record(const std::string& execution_id) {
     Result<TaskRecord> recorded =
         step.status == StepStatus::kSucceeded
             ? tasks_->setResult(step.task_id, TaskStatus::kCompleted,
-                                jsonOrText(step.output_json), execution_id)
+                                jsonOrText(step.output_json), execution_id, step.usage)
             : tasks_->setResult(step.task_id, TaskStatus::kFailed,
                                 nlohmann::json{{"error", step.error},
                                                {"status", std::string(stepStatusName(step.status))},
                                                {"execution_id", execution_id}},
-                                execution_id);
+                                execution_id, step.usage);
     if (!recorded.ok()) {
       spdlog::warn("task {} result from {} not recorded: {}", step.task_id, execution_id,
                    recorded.status().toString());

@@ -1,5 +1,7 @@
 #include "core/tasks/task_record.hpp"
 
+#include "core/agents/usage_json.hpp"
+
 #include <array>
 #include <utility>
 
@@ -105,6 +107,7 @@ json toStoredJson(const TaskRecord& t) {
           {"required_capabilities", t.required_capabilities},
           {"parent_id", t.parent_id},
           {"result", t.result},
+          {"usage", usageToJson(t.usage)},
           {"revisions", std::move(revisions)},
           {"created_at", t.created_at},
           {"updated_at", t.updated_at}};
@@ -136,6 +139,7 @@ Result<TaskRecord> taskFromStoredJson(const json& j) {
   t.depends_on = readStrings(j, "depends_on");
   t.required_capabilities = readStrings(j, "required_capabilities");
   if (auto it = j.find("result"); it != j.end()) t.result = *it;
+  if (auto it = j.find("usage"); it != j.end()) t.usage = usageFromJson(*it);
   if (auto it = j.find("revisions"); it != j.end() && it->is_array()) {
     for (const auto& r : *it) {
       if (!r.is_object()) continue;

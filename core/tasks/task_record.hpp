@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "switchboard/status.hpp"
+#include "switchboard/usage.hpp"
 
 namespace switchboard::core {
 
@@ -57,6 +58,7 @@ struct TaskRecord {
   std::string parent_id;
   std::vector<std::string> subtasks;  // derived from the children's parent_id (not stored)
   nlohmann::json result;              // null until a result is set
+  Usage usage;                        // what every run of the task cost, summed
   std::vector<TaskRevision> revisions;
   std::string created_at;
   std::string updated_at;

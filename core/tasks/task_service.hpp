@@ -84,10 +84,11 @@ class TaskService {
   // the task is blocked).
   Result<TaskRecord> markRunning(const std::string& id, const std::string& agent, const std::string& by = "");
   // Records `result` with outcome completed or failed (a revision either way) and updates
-  // dependents. Allowed from ready, assigned, running, completed and failed.
+  // dependents. Allowed from ready, assigned, running, completed and failed. `usage` (what
+  // the run cost) is added to the task's usage.
   // InvalidArgument (outcome is another status), NotFound, FailedPrecondition.
   Result<TaskRecord> setResult(const std::string& id, TaskStatus outcome, const nlohmann::json& result,
-                               const std::string& by = "");
+                               const std::string& by = "", const Usage& usage = {});
   // True when every dependency is completed and the task is ready or assigned. NotFound.
   Result<bool> isReady(const std::string& id) const;
 

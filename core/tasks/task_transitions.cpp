@@ -167,7 +167,7 @@ Result<TaskRecord> TaskService::markRunning(const std::string& id, const std::st
 }
 
 Result<TaskRecord> TaskService::setResult(const std::string& id, TaskStatus outcome, const json& result,
-                                          const std::string& by) {
+                                          const std::string& by, const Usage& usage) {
   if (outcome != TaskStatus::kCompleted && outcome != TaskStatus::kFailed) {
     return Status::invalidArgument("a result's outcome is completed or failed, not " +
                                    std::string(taskStatusName(outcome)));
@@ -187,6 +187,7 @@ Result<TaskRecord> TaskService::setResult(const std::string& id, TaskStatus outc
       return Status::failedPrecondition("task " + id + " is cancelled; it takes no result");
     }
     t.result = result;
+    t.usage += usage;
     t.revisions.push_back({nowRfc3339(), by, std::string(taskStatusName(outcome)), result, json()});
     TaskStatus before = t.status;
     setStatusLocked(t, outcome, "", &changed);

@@ -6,6 +6,12 @@
 // call() returns. After cancel() the agent must still call onDone() (with a Cancelled
 // status) promptly, and must have stopped any process or request it started.
 //
+// Budgets: the host enforces agent and execution budgets itself, on the usage reported by
+// onUsage() while the call streams: when one is used up it cancels the call. An agent that
+// can stop its own work at a limit gets what is left in AgentRequest (max_cost_usd ...) and
+// ends such a call with a ResourceExhausted status; the host records the step as
+// budget_exceeded with what was spent. Report 429s and overloaded providers as Unavailable.
+//
 // Ownership: the host owns every Agent and AgentCall (and keeps the plugin's library
 // loaded while they live); the agent shares ownership of the callback until onDone().
 // Thread safety: call() may be invoked concurrently on one Agent; an Agent that cannot
@@ -40,6 +46,10 @@ struct AgentRequest {
   std::string input_json;  // {"prompt": "...", "task": {...}, "context": {...}}
   std::int64_t timeout_ms = 0;  // 0 = none; the host enforces its own timeout regardless
   std::string session_id;       // conversation to resume, if the agent type has sessions
+  // What is left of the budgets that apply to this call; 0 = no limit.
+  double max_cost_usd = 0.0;
+  std::int64_t max_tokens = 0;
+  std::int64_t max_turns = 0;
 };
 
 struct AgentReply {

@@ -12,8 +12,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string_view>
 
+#include "switchboard/process.hpp"
 #include "switchboard/status.hpp"
 #include "switchboard/version.hpp"
 
@@ -45,6 +47,11 @@ class Host {
   virtual ~Host() = default;
   // Writes one log line attributed to the plugin. Never pass secrets.
   virtual void log(LogLevel level, std::string_view message) noexcept = 0;
+  // Starts a child program under the host's supervisor (see process.hpp). Errors:
+  // InvalidArgument (empty argv), NotFound (no such program), PermissionDenied (not
+  // executable), Unavailable (the host runs no processes, or the system refused a fork).
+  virtual Result<std::unique_ptr<Process>> spawn(const ProcessSpec& spec,
+                                                 std::shared_ptr<ProcessObserver> observer) noexcept = 0;
 };
 
 // What a plugin's factory receives. Every view stays valid only during create().

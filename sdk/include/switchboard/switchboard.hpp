@@ -4,6 +4,7 @@
 #include "switchboard/agent.hpp"
 #include "switchboard/export.hpp"
 #include "switchboard/plugin.hpp"
+#include "switchboard/process.hpp"
 #include "switchboard/status.hpp"
 #include "switchboard/storage.hpp"
 #include "switchboard/tool_provider.hpp"

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "switchboard/version.hpp"
+
 namespace switchboard::testing {
 
 struct FixtureExpectation {
@@ -23,9 +25,9 @@ inline const std::vector<FixtureExpectation>& fixtureExpectations() {
        "schema violation: /: Object contains a property that could not be validated using "
        "'properties' or 'additionalProperties' constraints: 'colour'"},
       {"wrong_abi_manifest", "fixture.agent.wrong_abi_manifest", "failed",
-       "manifest declares ABI 99, this host has ABI 1"},
+       "manifest declares ABI 99, this host has ABI " + std::to_string(SB_ABI_VERSION)},
       {"wrong_abi_descriptor", "fixture.agent.wrong_abi_descriptor", "failed",
-       "library built against ABI 99, this host has ABI 1"},
+       "library built against ABI 99, this host has ABI " + std::to_string(SB_ABI_VERSION)},
       {"wrong_tag", "fixture.agent.wrong_tag", "failed",
        "toolchain tag 'gcc-0/libstdc++-old/c++20' differs from the host's"},
       {"wrong_struct_size", "fixture.agent.wrong_struct_size", "failed",

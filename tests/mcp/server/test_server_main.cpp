@@ -34,6 +34,10 @@ class StderrHost : public sb::Host {
   void log(sb::LogLevel, std::string_view message) noexcept override {
     std::fprintf(stderr, "plugin: %.*s\n", static_cast<int>(message.size()), message.data());
   }
+  sb::Result<std::unique_ptr<sb::Process>> spawn(const sb::ProcessSpec&,
+                                                 std::shared_ptr<sb::ProcessObserver>) noexcept override {
+    return sb::Status::unavailable("this test server runs no processes");
+  }
 };
 
 sb::Result<std::shared_ptr<sb::ToolProvider>> loadProvider(const std::string& dir) {
