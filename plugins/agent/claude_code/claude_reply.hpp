@@ -1,0 +1,43 @@
+// makeClaudeReply: the AgentReply of one finished Claude Code run, from what its stdout
+// said (the parser's result line, if any), how the process ended and why we stopped it.
+//
+// Rules (the CLI's result line is authoritative, see stream_json_parser.hpp):
+//   cancelled by us: Cancelled; our timeout fired (and no successful result): DeadlineExceeded;
+//   a result with is_error false: OK, output {"text", "session_id", "num_turns",
+//   "terminal_reason"}; error_max_budget_usd / budget_exhausted: ResourceExhausted with what was
+//   spent; error_max_turns: ResourceExhausted "max turns N reached"; an API error (api_error,
+//   terminal_reason api_error, HTTP 429/5xx): Unavailable; any other error result: Internal; no
+//   result line: NotFound when --resume named an unknown session, else Unavailable "claude exited
+//   (<exit>) without a result line; stderr: <tail>".
+// Usage is the parser's, plus cpu_ms and peak_rss_kb from the final process stats.
+//
+// Thread safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "plugins/agent/claude_code/stream_json_parser.hpp"
+#include "switchboard/agent.hpp"
+#include "switchboard/process.hpp"
+
+namespace switchboard::plugins {
+
+struct RunEnd {
+  enum class StoppedBy { kNothing, kCancel, kTimeout };
+  StoppedBy stopped_by = StoppedBy::kNothing;
+  std::int64_t timeout_ms = 0;  // the limit that applied (for the timeout message)
+  std::int64_t max_turns = 0;   // --max-turns passed, 0 = none
+  double max_budget_usd = 0.0;  // --max-budget-usd passed, 0 = none
+  ProcessExit exit;
+  ProcessStats stats;
+  std::string stderr_text;  // what the process wrote on stderr (its tail is quoted)
+};
+
+AgentReply makeClaudeReply(const StreamJsonParser& parsed, const RunEnd& end);
+
+// The last `max` bytes of `text` as one trimmed line ("" when blank).
+std::string stderrTail(std::string_view text, std::size_t max = 2000);
+
+}  // namespace switchboard::plugins
