@@ -46,8 +46,9 @@ void DeadlineTimer::run() {
       continue;
     }
     auto first = tasks_.begin();
-    if (Clock::now() < first->first) {
-      changed_.wait_until(lock, first->first);
+    const Clock::time_point due = first->first;  // a copy: cancel() may erase the entry while we wait
+    if (Clock::now() < due) {
+      changed_.wait_until(lock, due);
       continue;
     }
     std::function<void()> task = std::move(first->second.second);
