@@ -47,9 +47,14 @@ Status errorStatus(const ClaudeResult& r, const RunEnd& end, const std::string& 
   std::string what = "claude failed (" + (r.subtype.empty() ? std::string("error") : r.subtype) +
                      (r.terminal_reason.empty() ? "" : ", " + r.terminal_reason) + ")" +
                      (detail.empty() ? "" : ": " + detail);
-  bool api = !r.api_error.empty() || r.terminal_reason == "api_error" ||
-             r.api_error_status == 429 || r.api_error_status >= 500;
-  if (api) return Status::unavailable(withStderr(what, tail));
+  // Only what may pass on its own is Unavailable (the host retries those): rate limits,
+  // overloaded or failing servers, no connection. A refused login or a bad request is not.
+  const std::string& e = r.api_error;
+  bool transient = r.api_error_status == 429 || r.api_error_status >= 500 ||
+                   e == "connection_failed" || e.find("overloaded") != std::string::npos ||
+                   e.find("rate_limit") != std::string::npos ||
+                   e.find("timeout") != std::string::npos;
+  if (transient) return Status::unavailable(withStderr(what, tail));
   return Status::internal(withStderr(what, tail));
 }
 
@@ -93,7 +98,7 @@ AgentReply makeClaudeReply(const StreamJsonParser& parsed, const RunEnd& end) {
       return reply;
     }
     reply.status = Status::unavailable(
-        withStderr("claude exited (" + end.exit.describe() + ") without a result line", tail));
+        withStderr("claude " + end.exit.describe() + " without a result line", tail));
     return reply;
   }
   if (result->is_error) {

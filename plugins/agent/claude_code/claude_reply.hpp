@@ -5,10 +5,11 @@
 //   cancelled by us: Cancelled; our timeout fired (and no successful result): DeadlineExceeded;
 //   a result with is_error false: OK, output {"text", "session_id", "num_turns",
 //   "terminal_reason"}; error_max_budget_usd / budget_exhausted: ResourceExhausted with what was
-//   spent; error_max_turns: ResourceExhausted "max turns N reached"; an API error (api_error,
-//   terminal_reason api_error, HTTP 429/5xx): Unavailable; any other error result: Internal; no
-//   result line: NotFound when --resume named an unknown session, else Unavailable "claude exited
-//   (<exit>) without a result line; stderr: <tail>".
+//   spent; error_max_turns: ResourceExhausted "max turns N reached"; a transient API error
+//   (HTTP 429/5xx, api_error connection_failed, overloaded, rate limit, timeout): Unavailable;
+//   any other error result (including "Not logged in"): Internal with the errors and the
+//   stderr tail; no result line: NotFound when --resume named an unknown session, else
+//   Unavailable "claude <ProcessExit::describe()> without a result line; stderr: <tail>".
 // Usage is the parser's, plus cpu_ms and peak_rss_kb from the final process stats.
 //
 // Thread safety: pure functions.

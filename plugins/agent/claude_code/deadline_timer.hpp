@@ -3,8 +3,13 @@
 //
 // The thread starts with the object and is joined by the destructor, so it never outlives
 // the plugin's library. Tasks run on that thread, one at a time, without the timer's lock
-// held; they must be short (they only signal a process) and must not destroy the timer.
-// Tasks should hold weak references to what they act on.
+// held; they must be short (they only signal a process) and should hold weak references
+// to what they act on.
+//
+// One exception to the join: when a task drops the last reference to a shared timer (a
+// run ending at its deadline while its agent and agent type are being destroyed), the
+// destructor runs on the timer's own thread. It then detaches the thread, which returns
+// from the task and ends on state it shares with the timer (never the destroyed object).
 //
 // Thread safety: every method may be called from any thread, including from a task.
 #pragma once
@@ -14,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -36,14 +42,18 @@ class DeadlineTimer {
   void cancel(Id id);
 
  private:
-  void run();
+  // What the thread uses; shared so that a detached thread can still finish on it.
+  struct Core {
+    std::mutex mu;
+    std::condition_variable changed;
+    std::multimap<Clock::time_point, std::pair<Id, std::function<void()>>> tasks;
+    Id next_id = 1;
+    bool stopping = false;
+  };
+  static void run(Core& core);
 
-  std::mutex mu_;
-  std::condition_variable changed_;
-  std::multimap<Clock::time_point, std::pair<Id, std::function<void()>>> tasks_;
-  Id next_id_ = 1;
-  bool stopping_ = false;
-  std::thread thread_;  // last: starts after the members it uses exist
+  std::shared_ptr<Core> core_;
+  std::thread thread_;  // last: starts after core_ exists
 };
 
 }  // namespace switchboard::plugins

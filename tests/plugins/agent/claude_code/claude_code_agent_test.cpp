@@ -320,6 +320,22 @@ TEST_F(ClaudeCodeAgentTest, OverBudgetEndsResourceExhaustedWithWhatWasSpent) {
   EXPECT_TRUE(reply.output_json.empty());
 }
 
+TEST_F(ClaudeCodeAgentTest, BudgetOfTheAgentConfigAloneAlsoStops) {
+  testing::FakeMessagesApi::Script script;
+  script.text = std::string(2000, 'y');
+  script.output_tokens = 40000;
+  fake_.setScript(script);
+  auto agent = make(json{{"max_budget_usd", 0.0001}});
+  ASSERT_TRUE(agent.ok()) << agent.status().toString();
+  auto waiter = std::make_shared<Waiter>();
+  ASSERT_TRUE((*agent)->call(request("Write another very long essay."), waiter).ok());
+  AgentReply reply = waiter->wait();
+  EXPECT_EQ(reply.status.code(), StatusCode::kResourceExhausted) << reply.status.toString();
+  EXPECT_NE(reply.status.message().find("budget of $0.0001 after spending $"), std::string::npos)
+      << reply.status.message();
+  EXPECT_GT(reply.usage.cost_usd, 0.0001);
+}
+
 TEST_F(ClaudeCodeAgentTest, CancelDuringAHangKillsTheGroupPromptly) {
   testing::FakeMessagesApi::Script script;
   script.hang = true;

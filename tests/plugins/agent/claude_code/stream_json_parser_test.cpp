@@ -39,7 +39,7 @@ RunEnd exited(int code) {
   return end;
 }
 
-TEST(StreamJsonParser, SuccessGivesTextSessionAndTheResultsUsage) {
+TEST(ClaudeStreamJsonParser, SuccessGivesTextSessionAndTheResultsUsage) {
   StreamJsonParser parser = parsed("success-simple.jsonl");
   ASSERT_TRUE(parser.result().has_value());
   EXPECT_FALSE(parser.result()->is_error);
@@ -62,7 +62,7 @@ TEST(StreamJsonParser, SuccessGivesTextSessionAndTheResultsUsage) {
   EXPECT_EQ(reply.session_id, "5f0c2a8e-3d4b-4f7a-9c1e-2b6d8e4a1f30");
 }
 
-TEST(StreamJsonParser, CountsUsageOncePerMessageIdWhileStreaming) {
+TEST(ClaudeStreamJsonParser, CountsUsageOncePerMessageIdWhileStreaming) {
   // Without the result line: two of the four assistant events share msg_01SampleMulti0001.
   StreamJsonParser parser = parsed("tool-use-multi-turn.jsonl", 1);
   EXPECT_FALSE(parser.result().has_value());
@@ -72,7 +72,7 @@ TEST(StreamJsonParser, CountsUsageOncePerMessageIdWhileStreaming) {
   EXPECT_EQ(parser.sessionId(), "c3d9f6a1-2b4e-4d8f-a7c0-5e1b3d9f7a22");
 }
 
-TEST(StreamJsonParser, GivesShortProgressForTextAndToolCalls) {
+TEST(ClaudeStreamJsonParser, GivesShortProgressForTextAndToolCalls) {
   StreamJsonParser parser;
   std::vector<std::string> progress;
   for (const std::string& line : sampleLines("tool-use-multi-turn.jsonl")) {
@@ -86,7 +86,7 @@ TEST(StreamJsonParser, GivesShortProgressForTextAndToolCalls) {
   for (const std::string& p : progress) EXPECT_LE(p.size(), 163u);
 }
 
-TEST(StreamJsonParser, ToleratesNonJsonLinesAndUnknownEvents) {
+TEST(ClaudeStreamJsonParser, ToleratesNonJsonLinesAndUnknownEvents) {
   StreamJsonParser parser;
   parser.feed("Warning: something on stdout");
   parser.feed("[1,2,3]");
@@ -99,7 +99,7 @@ TEST(StreamJsonParser, ToleratesNonJsonLinesAndUnknownEvents) {
   EXPECT_TRUE(parser.result()->is_error);  // not a boolean false: not a success
 }
 
-TEST(StreamJsonParser, ResumedRunReportsOnlyThisInvocation) {
+TEST(ClaudeStreamJsonParser, ResumedRunReportsOnlyThisInvocation) {
   // Real 2.1.330 output of a third --resume: total_cost_usd and modelUsage are session-wide.
   StreamJsonParser parser = parsed("real-2.1.330-resumed.jsonl");
   ASSERT_TRUE(parser.result().has_value());
@@ -136,10 +136,25 @@ TEST(ClaudeReply, MaxTurnsIsResourceExhausted) {
 TEST(ClaudeReply, IsErrorWinsOverSubtypeSuccess) {
   StreamJsonParser parser = parsed("error-not-logged-in.jsonl");
   AgentReply reply = makeClaudeReply(parser, exited(1));
-  EXPECT_EQ(reply.status.code(), StatusCode::kUnavailable) << reply.status.toString();
+  // Not transient: retrying without a login fails again.
+  EXPECT_EQ(reply.status.code(), StatusCode::kInternal) << reply.status.toString();
   EXPECT_NE(reply.status.message().find("Not logged in"), std::string::npos);
   EXPECT_EQ(reply.usage.turns, 1);
   EXPECT_EQ(reply.usage.totalTokens(), 0);  // the synthetic message costs nothing
+}
+
+TEST(ClaudeReply, TransientApiErrorsAreUnavailable) {
+  for (const char* line :
+       {R"({"type":"result","subtype":"success","is_error":true,"result":"API Error: Connection refused",)"
+        R"("terminal_reason":"api_error","api_error":"connection_failed","session_id":"s1"})",
+        R"({"type":"result","subtype":"success","is_error":true,"result":"API Error: 429",)"
+        R"("terminal_reason":"api_error","api_error_status":429,"session_id":"s1"})"}) {
+    StreamJsonParser parser;
+    parser.feed(line);
+    AgentReply reply = makeClaudeReply(parser, exited(1));
+    EXPECT_EQ(reply.status.code(), StatusCode::kUnavailable) << reply.status.toString();
+    EXPECT_NE(reply.status.message().find("API Error"), std::string::npos) << reply.status.message();
+  }
 }
 
 TEST(ClaudeReply, OtherErrorsAreInternalWithTheErrorsAndStderr) {
@@ -160,7 +175,7 @@ TEST(ClaudeReply, NoResultLineIsUnavailableWithTheExitAndStderr) {
   AgentReply reply = makeClaudeReply(parser, end);
   EXPECT_EQ(reply.status.code(), StatusCode::kUnavailable);
   EXPECT_EQ(reply.status.message(),
-            "claude exited (exited with code 143) without a result line; stderr: boom");
+            "claude exited with code 143 without a result line; stderr: boom");
   EXPECT_EQ(reply.usage.turns, 1);  // what streamed is still reported
 }
 
