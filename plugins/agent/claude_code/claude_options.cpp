@@ -5,19 +5,12 @@
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
+#include "plugins/support/json_object.hpp"
+
 namespace switchboard::plugins {
 namespace {
 
 using nlohmann::json;
-
-Result<json> parseObject(std::string_view text, const char* what) {
-  json value = json::parse(text.empty() ? std::string_view("{}") : text, nullptr,
-                           /*allow_exceptions=*/false);
-  if (value.is_discarded() || !value.is_object()) {
-    return Status::invalidArgument(std::string(what) + " is not a JSON object");
-  }
-  return value;
-}
 
 Status readEnv(const json& config, std::map<std::string, std::string>& env) {
   auto it = config.find("env");
@@ -74,7 +67,7 @@ std::int64_t smallerLimit(std::int64_t a, std::int64_t b) {
 
 Result<ClaudePluginSettings> ClaudePluginSettings::parse(std::string_view config_json,
                                                          std::string_view data_dir) {
-  Result<json> config = parseObject(config_json, "the claude_code plugin config");
+  Result<json> config = parseJsonObject(config_json, "the claude_code plugin config");
   if (!config.ok()) return config.status();
   ClaudePluginSettings s;
   s.data_dir = std::string(data_dir);
@@ -90,7 +83,7 @@ Result<ClaudePluginSettings> ClaudePluginSettings::parse(std::string_view config
 
 Result<ClaudeOptions> ClaudeOptions::parse(const ClaudePluginSettings& plugin,
                                            const AgentSpec& spec) {
-  Result<json> parsed = parseObject(spec.config_json, "the claude_code agent config");
+  Result<json> parsed = parseJsonObject(spec.config_json, "the claude_code agent config");
   if (!parsed.ok()) return parsed.status();
   const json& config = *parsed;
   ClaudeOptions o;

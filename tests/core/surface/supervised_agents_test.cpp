@@ -4,8 +4,6 @@
 // and every log line.
 #include <gtest/gtest.h>
 #include <signal.h>
-#include <spdlog/sinks/ostream_sink.h>
-#include <spdlog/spdlog.h>
 
 #include <chrono>
 #include <fstream>
@@ -13,6 +11,7 @@
 #include <thread>
 
 #include "tests/core/surface/gateway_harness.hpp"
+#include "tests/core/surface/log_capture.hpp"
 
 namespace switchboard::core::testing {
 namespace {
@@ -192,24 +191,6 @@ TEST_F(SupervisedAgentsTest, AnAgentBudgetEndsTheRunAsBudgetExceededWithWhatWasS
   EXPECT_EQ(e["steps"][1]["attempts"], 1);  // not retried
   EXPECT_EQ(e["usage"]["input_tokens"], 1000);
 }
-
-// Captures every log line the gateway writes while it lives.
-class LogCapture {
- public:
-  LogCapture() {
-    previous_ = spdlog::default_logger();
-    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(out_);
-    auto logger = std::make_shared<spdlog::logger>("capture", sink);
-    logger->set_level(spdlog::level::trace);
-    spdlog::set_default_logger(logger);
-  }
-  ~LogCapture() { spdlog::set_default_logger(previous_); }
-  std::string text() const { return out_.str(); }
-
- private:
-  std::ostringstream out_;
-  std::shared_ptr<spdlog::logger> previous_;
-};
 
 TEST(SupervisedAgentsSecrets, NoSecretAppearsInResultsResourcesEventsOrLogs) {
   const std::string secret = "sk-live-SWITCHBOARD-SECRET-4242";

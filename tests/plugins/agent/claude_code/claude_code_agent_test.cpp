@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "tests/plugins/support/agent_waiter.hpp"
 #include "tests/plugins/support/fake_messages_api.hpp"
 #include "tests/plugins/support/plugin_loader.hpp"
 #include "tests/plugins/support/temp_dir.hpp"
@@ -29,52 +30,7 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
-class Waiter final : public AgentCallback {
- public:
-  void onProgress(std::string_view message) noexcept override {
-    std::lock_guard lock(mu_);
-    progress_.emplace_back(message);
-  }
-  void onUsage(const Usage& u) noexcept override {
-    std::lock_guard lock(mu_);
-    usage_reports_.push_back(u);
-  }
-  void onDone(AgentReply reply) noexcept override {
-    std::lock_guard lock(mu_);
-    reply_ = std::move(reply);
-    ++done_;
-    cv_.notify_all();
-  }
-  AgentReply wait(std::chrono::milliseconds timeout = 30s) {
-    std::unique_lock lock(mu_);
-    if (!cv_.wait_for(lock, timeout, [&] { return done_ > 0; })) {
-      AgentReply none;
-      none.status = Status::aborted("test: no reply within the wait");
-      return none;
-    }
-    return reply_;
-  }
-  int done() {
-    std::lock_guard lock(mu_);
-    return done_;
-  }
-  std::vector<std::string> progress() {
-    std::lock_guard lock(mu_);
-    return progress_;
-  }
-  std::size_t usageReports() {
-    std::lock_guard lock(mu_);
-    return usage_reports_.size();
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  AgentReply reply_;
-  std::vector<std::string> progress_;
-  std::vector<Usage> usage_reports_;
-  int done_ = 0;
-};
+using Waiter = testing::AgentWaiter;
 
 std::string readFile(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -226,7 +182,7 @@ TEST_F(ClaudeCodeAgentTest, CompletesATaskWithTextSessionTokensAndCost) {
   EXPECT_GT(reply.usage.cost_usd, 0.0);  // from the CLI's own price table
   EXPECT_GT(reply.usage.peak_rss_kb, 0);
   EXPECT_GT(reply.usage.cpu_ms, 0.0);
-  EXPECT_GE(waiter->usageReports(), 2u);  // while streaming and at the end
+  EXPECT_GE(waiter->usageReports().size(), 2u);  // while streaming and at the end
   EXPECT_FALSE(waiter->progress().empty());
   EXPECT_EQ(waiter->done(), 1);
 

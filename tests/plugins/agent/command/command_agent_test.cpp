@@ -10,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "tests/plugins/support/agent_waiter.hpp"
 #include "tests/plugins/support/plugin_loader.hpp"
 
 namespace switchboard::plugins {
@@ -18,40 +19,7 @@ namespace {
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-class Waiter final : public AgentCallback {
- public:
-  void onProgress(std::string_view) noexcept override {}
-  void onUsage(const Usage& u) noexcept override {
-    std::lock_guard lock(mu_);
-    usage_reports_.push_back(u);
-  }
-  void onDone(AgentReply reply) noexcept override {
-    std::lock_guard lock(mu_);
-    reply_ = std::move(reply);
-    ++done_;
-    cv_.notify_all();
-  }
-  AgentReply wait(std::chrono::milliseconds timeout = 10s) {
-    std::unique_lock lock(mu_);
-    if (!cv_.wait_for(lock, timeout, [&] { return done_ > 0; })) {
-      AgentReply none;
-      none.status = Status::deadlineExceeded("test: no reply");
-      return none;
-    }
-    return reply_;
-  }
-  int done() {
-    std::lock_guard lock(mu_);
-    return done_;
-  }
-
- private:
-  std::mutex mu_;
-  std::condition_variable cv_;
-  AgentReply reply_;
-  std::vector<Usage> usage_reports_;
-  int done_ = 0;
-};
+using Waiter = testing::AgentWaiter;
 
 class CommandAgentTest : public ::testing::Test {
  protected:
