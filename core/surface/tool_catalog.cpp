@@ -21,7 +21,8 @@ Result<json> readJsonFile(const std::filesystem::path& path) {
   return doc;
 }
 
-Result<ToolCatalog::Entry> parseEntry(const std::filesystem::path& path, const json& doc) {
+Result<ToolCatalog::Entry> parseEntry(const std::filesystem::path& path, const json& doc,
+                                      bool check_output) {
   const std::string origin = path.string();
   if (!doc.is_object() || !doc.contains("name") || !doc["name"].is_string() ||
       !doc.contains("inputSchema") || !doc["inputSchema"].is_object() ||
@@ -32,9 +33,13 @@ Result<ToolCatalog::Entry> parseEntry(const std::filesystem::path& path, const j
   Result<SchemaValidator> input =
       SchemaValidator::fromText(doc["inputSchema"].dump(), origin + "#/inputSchema");
   if (!input.ok()) return input.status();
-  Result<SchemaValidator> output =
-      SchemaValidator::fromText(doc["outputSchema"].dump(), origin + "#/outputSchema");
-  if (!output.ok()) return output.status();
+  std::optional<SchemaValidator> output;
+  if (check_output) {
+    Result<SchemaValidator> compiled =
+        SchemaValidator::fromText(doc["outputSchema"].dump(), origin + "#/outputSchema");
+    if (!compiled.ok()) return compiled.status();
+    output = std::move(*compiled);
+  }
   mcp::server::ToolDef def;
   def.name = doc["name"].get<std::string>();
   def.title = doc.value("title", "");
@@ -42,7 +47,7 @@ Result<ToolCatalog::Entry> parseEntry(const std::filesystem::path& path, const j
   def.input_schema = doc["inputSchema"];
   def.output_schema = doc["outputSchema"];
   if (doc.contains("annotations")) def.annotations = doc["annotations"];
-  return ToolCatalog::Entry{std::move(def), std::move(*input), std::move(*output)};
+  return ToolCatalog::Entry{std::move(def), std::move(*input), std::move(output)};
 }
 
 }  // namespace
@@ -58,7 +63,7 @@ Result<ToolCatalog> ToolCatalog::load(const std::filesystem::path& tools_dir, bo
     if (item.path().extension() != ".json") continue;
     Result<json> doc = readJsonFile(item.path());
     if (!doc.ok()) return doc.status();
-    Result<Entry> entry = parseEntry(item.path(), *doc);
+    Result<Entry> entry = parseEntry(item.path(), *doc, check_output);
     if (!entry.ok()) return entry.status();
     std::string name = entry->def.name;
     if (!catalog.entries_.emplace(name, std::move(*entry)).second) {
@@ -91,15 +96,14 @@ Status ToolCatalog::add(mcp::server::Server& server, const std::string& name,
                         SurfaceToolHandler handler) const {
   auto it = entries_.find(name);
   if (it == entries_.end()) return Status::notFound("no schema file defines tool '" + name + "'");
-  Entry entry = it->second;
-  mcp::server::ToolDef def = entry.def;
-  bool check_output = check_output_;
+  const Entry& entry = it->second;
+  std::optional<SchemaValidator> output = check_output_ ? entry.output : std::nullopt;
   server.addTool(
-      std::move(def),
-      [entry = std::move(entry), handler = std::move(handler), check_output](
-          const json& arguments, mcp::server::RequestContext& context) -> Result<json> {
-        const std::string& tool = entry.def.name;
-        std::vector<std::string> violations = entry.input.violations(arguments);
+      entry.def,
+      [tool = entry.def.name, input = entry.input, output = std::move(output),
+       handler = std::move(handler)](const json& arguments,
+                                     mcp::server::RequestContext& context) -> Result<json> {
+        std::vector<std::string> violations = input.violations(arguments);
         if (!violations.empty()) {
           std::string text = "invalid arguments for " + tool + ": ";
           for (std::size_t i = 0; i < violations.size(); ++i) {
@@ -109,17 +113,17 @@ Status ToolCatalog::add(mcp::server::Server& server, const std::string& name,
           text += ". Fix them and call again; tools/list shows the inputSchema of " + tool + ".";
           return errorResult(text);
         }
-        Result<ToolOutput> output = handler(arguments, context);
-        if (!output.ok()) {
-          const Status& status = output.status();
+        Result<ToolOutput> result = handler(arguments, context);
+        if (!result.ok()) {
+          const Status& status = result.status();
           if (status.code() == StatusCode::kInternal || status.code() == StatusCode::kDataLoss ||
               status.code() == StatusCode::kUnavailable) {
             return errorResult(status.toString());
           }
           return errorResult(status.message().empty() ? status.toString() : status.message());
         }
-        if (check_output) {
-          std::vector<std::string> bad = entry.output.violations(output->structured);
+        if (output) {
+          std::vector<std::string> bad = output->violations(result->structured);
           if (!bad.empty()) {
             std::string text = "internal error: the result of " + tool +
                                " does not match its outputSchema: ";
@@ -131,9 +135,12 @@ Status ToolCatalog::add(mcp::server::Server& server, const std::string& name,
             return errorResult(text);
           }
         }
-        std::string text = output->text.empty() ? output->structured.dump() : output->text;
-        return json{{"content", json::array({json{{"type", "text"}, {"text", text}}})},
-                    {"structuredContent", std::move(output->structured)}};
+        std::string text = result->text.empty() ? result->structured.dump() : result->text;
+        // Built by assignment: a braced list would deep-copy structuredContent.
+        json call_result = json::object();
+        call_result["content"] = json::array({json{{"type", "text"}, {"text", std::move(text)}}});
+        call_result["structuredContent"] = std::move(result->structured);
+        return call_result;
       });
   return Status();
 }

@@ -2,8 +2,9 @@
 // wrapper that puts every call through those schemas.
 //
 // Each file holds one tool: name, title, description, inputSchema, outputSchema and
-// annotations. load() reads them all once at start-up and compiles both schemas, so the
-// files are the only copy of each shape. add() registers a tool on an mcp Server with a
+// annotations. load() reads them all once at start-up and compiles the input schemas (and
+// the output schemas when check_output is set: nothing else uses them), so the files are
+// the only copy of each shape. add() registers a tool on an mcp Server with a
 // handler that (1) validates the arguments against inputSchema and answers a tool error
 // (isError, listing each violation and pointing at the schema) when they do not match,
 // (2) calls the surface handler, (3) turns a non-OK Status into a tool error carrying its
@@ -20,6 +21,7 @@
 #include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,7 +46,7 @@ class ToolCatalog {
   struct Entry {
     mcp::server::ToolDef def;
     SchemaValidator input;
-    SchemaValidator output;
+    std::optional<SchemaValidator> output;  // compiled only with check_output
   };
 
   // Reads every *.json in `tools_dir`. NotFound when the folder is missing;

@@ -7,7 +7,13 @@ bool isValidId(const nlohmann::json& id) {
 }
 
 nlohmann::json makeResult(const nlohmann::json& id, nlohmann::json result) {
-  return {{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
+  // Not a braced list: nlohmann copies the elements of an initializer list, which would
+  // deep-copy every result on its way out.
+  nlohmann::json out = nlohmann::json::object();
+  out["jsonrpc"] = "2.0";
+  out["id"] = id;
+  out["result"] = std::move(result);
+  return out;
 }
 
 nlohmann::json makeErrorResponse(const nlohmann::json& id, const Error& error) {

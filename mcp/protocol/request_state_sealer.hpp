@@ -16,7 +16,7 @@ namespace switchboard::mcp::protocol {
 
 class RequestStateSealer {
  public:
-  RequestStateSealer();  // draws a random 32-byte key
+  RequestStateSealer();  // draws a random 32-byte key from the kernel
   std::string seal(std::string_view state, std::string_view binding) const;
   // nullopt when the token was not produced by seal() with the same binding.
   std::optional<std::string> open(std::string_view token, std::string_view binding) const;

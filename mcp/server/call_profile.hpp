@@ -8,9 +8,9 @@
 // the CPU voluntarily (sleep, I/O, a lock) is a blocking call. Being preempted is not
 // blocking, so a quick tool still qualifies on a busy machine. One call that fails these
 // tests disqualifies the tool for good (until it is registered again): such a tool may
-// block, stream or ask, and must not hold the transport's thread. Only transports that
-// can afford it (HTTP: one thread per connection) ask for inline calls; see
-// Server::handleRequest.
+// block, stream or ask, and must not hold the transport's thread. Transports ask for
+// inline calls where they can afford them (HTTP: one thread per connection; stdio: the
+// reader, for the microseconds such a call takes); see Server::handleRequest.
 //
 // Thread safety: every method is safe from any thread (relaxed atomics; the decision is a
 // hint, a race only delays or advances it by a call).

@@ -46,7 +46,8 @@ struct Call {
   std::shared_ptr<protocol::Session> session;  // legacy session / stdio connection, or null
   std::shared_ptr<ResponseStream> stream;      // where the response goes
   // The transport may run quick tool calls on its own thread (see CallProfile): HTTP,
-  // where each connection has its own thread and a call blocks only its own connection.
+  // where each connection has its own thread and a call blocks only its own connection,
+  // and stdio, whose reader a proven-quick call holds up for microseconds.
   bool allow_inline = false;
   bool running_inline = false;  // set by the server
 };

@@ -22,13 +22,13 @@ bool WorkerPool::submit(std::function<void()> job) {
   return true;
 }
 
-void WorkerPool::stop() {
+void WorkerPool::stop(Drain queued) {
   std::vector<std::thread> threads;
   {
     std::lock_guard lock(mutex_);
     if (stopping_ && threads_.empty()) return;
     stopping_ = true;
-    jobs_.clear();
+    if (queued == Drain::kDrop) jobs_.clear();
     threads.swap(threads_);
   }
   wake_.notify_all();

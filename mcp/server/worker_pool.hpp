@@ -4,7 +4,8 @@
 // Threads start on demand (a job that finds no idle thread starts one, up to the limit)
 // and then stay, so an idle server holds only the threads it has needed so far. Jobs
 // must not throw (the server wraps handlers). stop() finishes running jobs, drops queued
-// ones and joins; submit() after stop() returns false.
+// ones (or, with Drain::kRun, runs them first) and joins; submit() after stop() returns
+// false.
 //
 // Thread safety: submit() from any thread.
 #pragma once
@@ -26,8 +27,10 @@ class WorkerPool {
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
 
+  enum class Drain { kDrop, kRun };
+
   bool submit(std::function<void()> job);
-  void stop();
+  void stop(Drain queued = Drain::kDrop);
 
  private:
   void run();

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <random>
 
+#include "mcp/server/worker_pool.hpp"
 #include "mcp/transport/http_exchange.hpp"
 #include "mcp/transport/http_util.hpp"
 
@@ -25,6 +26,20 @@ constexpr time_t kKeepAliveIdleSeconds = 2;
 // connect at once the kernel drops connections from the full accept queue and some of
 // them fail with a reset. The listening socket is re-listened with this backlog.
 constexpr int kListenBacklog = 1024;
+
+// cpp-httplib's own ThreadPool starts all its threads at once; this one starts a thread
+// when a connection finds none idle (up to the limit), so an idle gateway holds a few
+// threads instead of `threads` stacks. Connections queued at shutdown are still served:
+// each job owns an accepted socket that only the job closes.
+class ConnectionThreads : public httplib::TaskQueue {
+ public:
+  explicit ConnectionThreads(std::size_t max_threads) : pool_(max_threads) {}
+  void enqueue(std::function<void()> fn) override { pool_.submit(std::move(fn)); }
+  void shutdown() override { pool_.stop(server::WorkerPool::Drain::kRun); }
+
+ private:
+  server::WorkerPool pool_;
+};
 }  // namespace
 
 Result<int> HttpTransport::start() {
@@ -36,7 +51,7 @@ Result<int> HttpTransport::start() {
   }
   http_ = std::make_unique<httplib::Server>();
   std::size_t threads = std::max<std::size_t>(options_.threads, 4);
-  http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+  http_->new_task_queue = [threads] { return new ConnectionThreads(threads); };
   http_->set_tcp_nodelay(true);
   int listen_fd = -1;
   http_->set_socket_options([&listen_fd](socket_t sock) {

@@ -16,9 +16,9 @@
 // Guards, in order: Host must be a loopback name (or configured) and Origin, when present,
 // loopback or configured (403: DNS rebinding); bearer token when configured (401);
 // Content-Type application/json (415); body limit (413); JSON (400, -32700).
-// Sockets use TCP_NODELAY and keep-alive; a thread pool of `threads` workers serves
-// connections (each open SSE stream, and each idle keep-alive connection for up to 2 s,
-// holds one). Tool calls that have proven quick run on the connection's worker
+// Sockets use TCP_NODELAY and keep-alive; up to `threads` workers, started on demand,
+// serve connections (each open SSE stream, and each idle keep-alive connection for up to
+// 2 s, holds one). Tool calls that have proven quick run on the connection's worker
 // (Call::allow_inline). start() refuses a non-loopback bind
 // without a token.
 //

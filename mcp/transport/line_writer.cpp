@@ -13,17 +13,40 @@ bool LineWriter::write(const nlohmann::json& message) {
   std::string line = jsonrpc::Codec::encode(message);
   line.push_back('\n');
   std::lock_guard lock(mutex_);
-  const char* data = line.data();
-  std::size_t left = line.size();
-  while (left > 0) {
-    ssize_t n = ::write(fd_, data, left);
+  if (!held_) return writeAllLocked(line);
+  if (closed_.load()) return false;
+  pending_ += line;
+  if (pending_.size() >= kFlushBytes) {
+    bool ok = writeAllLocked(pending_);
+    pending_.clear();
+    return ok;
+  }
+  return true;
+}
+
+void LineWriter::hold() {
+  std::lock_guard lock(mutex_);
+  held_ = true;
+}
+
+void LineWriter::release() {
+  std::lock_guard lock(mutex_);
+  held_ = false;
+  if (pending_.empty()) return;
+  writeAllLocked(pending_);
+  pending_.clear();
+}
+
+bool LineWriter::writeAllLocked(std::string_view data) {
+  if (closed_.load()) return false;
+  while (!data.empty()) {
+    ssize_t n = ::write(fd_, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
       closed_.store(true);
       return false;
     }
-    data += n;
-    left -= static_cast<std::size_t>(n);
+    data.remove_prefix(static_cast<std::size_t>(n));
   }
   return true;
 }

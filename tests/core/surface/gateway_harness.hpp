@@ -141,9 +141,9 @@ class GatewayHarness {
     json result = response.value("result", json::object());
     if (result.contains("structuredContent") && catalog_) {
       Result<ToolCatalog::Entry> entry = catalog_->entry(name);
-      EXPECT_TRUE(entry.ok()) << name;
-      if (entry.ok()) {
-        std::vector<std::string> bad = entry->output.violations(result["structuredContent"]);
+      EXPECT_TRUE(entry.ok() && entry->output) << name << ": no output schema to check";
+      if (entry.ok() && entry->output) {
+        std::vector<std::string> bad = entry->output->violations(result["structuredContent"]);
         EXPECT_TRUE(bad.empty()) << name << " output does not match its schema: "
                                  << (bad.empty() ? "" : bad.front());
         std::lock_guard<std::mutex> lock(mu_);
