@@ -1,16 +1,21 @@
 // CallProfile: what the server has learned about one tool's calls, to decide whether a
 // call may run on the transport's own thread instead of the worker pool (no thread hop).
 //
-// A tool qualifies after kQuickCallsNeeded calls that each used nothing of its
+// A tool qualifies after kQuickCallsNeeded calls in a row that each used nothing of its
 // RequestContext that talks to the client or waits for it (progress, log, clientRequest,
 // clientSupports, cancelled, notifyCatalogChanged), used under kQuickLimit of CPU time,
 // and did not block: a call whose wall time passed kQuickLimit while its thread gave up
 // the CPU voluntarily (sleep, I/O, a lock) is a blocking call. Being preempted is not
-// blocking, so a quick tool still qualifies on a busy machine. One call that fails these
-// tests disqualifies the tool for good (until it is registered again): such a tool may
-// block, stream or ask, and must not hold the transport's thread. Transports ask for
-// inline calls where they can afford them (HTTP: one thread per connection; stdio: the
-// reader, for the microseconds such a call takes); see Server::handleRequest.
+// blocking, so a quick tool still qualifies on a busy machine.
+// A call that used its context or kQuickLimit of CPU disqualifies the tool for good (until
+// it is registered again): such a tool streams, asks or computes, and must not hold the
+// transport's thread. A blocking call on a worker restarts the count and is a strike;
+// kMaxStrikes strikes, or one blocking call while running inline, disqualify for good. So
+// a tool that blocks is kept off the transport's thread, while a quick one that met a busy
+// lock once (many calls at once on a loaded machine) still qualifies.
+// Transports ask for inline calls where they can afford them (HTTP: one thread per
+// connection; stdio: the reader, for the microseconds such a call takes); see
+// Server::handleRequest.
 //
 // Thread safety: every method is safe from any thread (relaxed atomics; the decision is a
 // hint, a race only delays or advances it by a call).
@@ -24,6 +29,7 @@ namespace switchboard::mcp::server {
 class CallProfile {
  public:
   static constexpr int kQuickCallsNeeded = 32;
+  static constexpr int kMaxStrikes = 3;
   static constexpr std::chrono::microseconds kQuickLimit{2000};
 
   bool runsInline() const {
@@ -32,12 +38,18 @@ class CallProfile {
   }
 
   // One finished call: wall and CPU time, voluntary context switches during it, whether
-  // it used its RequestContext.
+  // it used its RequestContext, whether it ran on the transport's thread.
   void record(std::chrono::nanoseconds wall, std::chrono::nanoseconds cpu, long voluntary_switches,
-              bool used_context) {
-    bool blocked = wall > kQuickLimit && voluntary_switches > 0;
-    if (used_context || cpu > kQuickLimit || blocked) {
+              bool used_context, bool ran_inline) {
+    if (used_context || cpu > kQuickLimit) {
       slow_.store(true, std::memory_order_relaxed);
+      return;
+    }
+    if (wall > kQuickLimit && voluntary_switches > 0) {  // it blocked
+      if (ran_inline || strikes_.fetch_add(1, std::memory_order_relaxed) + 1 >= kMaxStrikes) {
+        slow_.store(true, std::memory_order_relaxed);
+      }
+      quick_.store(0, std::memory_order_relaxed);
       return;
     }
     if (quick_.load(std::memory_order_relaxed) < kQuickCallsNeeded) {
@@ -48,6 +60,7 @@ class CallProfile {
  private:
   std::atomic<bool> slow_{false};
   std::atomic<int> quick_{0};
+  std::atomic<int> strikes_{0};
 };
 
 }  // namespace switchboard::mcp::server

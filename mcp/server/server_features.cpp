@@ -5,6 +5,7 @@
 #include <sys/resource.h>
 
 #include <chrono>
+#include <ctime>
 
 #include "mcp/server/server.hpp"
 
@@ -23,29 +24,35 @@ const nlohmann::json* stringField(const nlohmann::json& params, const char* fiel
   return &*it;
 }
 
-// Measures one handler call on this thread for its tool's CallProfile.
+// Measures one handler call on this thread for its tool's CallProfile. CPU time comes from
+// CLOCK_THREAD_CPUTIME_ID, which is exact: getrusage's per-thread times advance in
+// scheduler ticks (4 ms here), so a 30 µs call that straddled a tick looked like 4 ms of
+// CPU and was taken for a heavy tool. getrusage still gives the voluntary switches.
 class CallMeter {
  public:
-  CallMeter() : wall_(std::chrono::steady_clock::now()) {
+  CallMeter() : wall_(std::chrono::steady_clock::now()), cpu_(threadCpu()) {
     ok_ = getrusage(RUSAGE_THREAD, &usage_) == 0;
   }
-  void record(CallProfile& profile, bool used_context) const {
+  void record(CallProfile& profile, bool used_context, bool ran_inline) const {
     auto wall = std::chrono::steady_clock::now() - wall_;
     rusage now{};
     if (!ok_ || getrusage(RUSAGE_THREAD, &now) != 0) {
-      profile.record(wall, wall, 1, used_context);  // unknown: judge by wall time alone
+      profile.record(wall, wall, 1, used_context, ran_inline);  // unknown: wall time alone
       return;
     }
-    auto micros = [](const timeval& t) {
-      return std::chrono::seconds(t.tv_sec) + std::chrono::microseconds(t.tv_usec);
-    };
-    auto cpu = (micros(now.ru_utime) + micros(now.ru_stime)) -
-               (micros(usage_.ru_utime) + micros(usage_.ru_stime));
-    profile.record(wall, cpu, now.ru_nvcsw - usage_.ru_nvcsw, used_context);
+    profile.record(wall, threadCpu() - cpu_, now.ru_nvcsw - usage_.ru_nvcsw, used_context,
+                   ran_inline);
   }
 
  private:
+  static std::chrono::nanoseconds threadCpu() {
+    timespec t{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+  }
+
   std::chrono::steady_clock::time_point wall_;
+  std::chrono::nanoseconds cpu_;
   rusage usage_{};
   bool ok_ = false;
 };
@@ -181,7 +188,7 @@ void Server::callTool(Call& call) {
                             {"isError", true}};
     }
   }();
-  meter.record(*tool->profile, context->usedContext());
+  meter.record(*tool->profile, context->usedContext(), call.running_inline);
   if (outcome.ok() && outcome->is_object() && outcome->contains("structuredContent") &&
       (!outcome->contains("content") || (*outcome)["content"].empty())) {
     // Clients without structured-content support still see the data.
