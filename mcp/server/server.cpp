@@ -265,7 +265,8 @@ void Server::list(Call& call, ListKind kind, const char* field) {
     fail(call, jsonrpc::errorFromStatus(page.status()));
     return;
   }
-  nlohmann::json result = {{field, std::move(page->items)}};
+  nlohmann::json result = nlohmann::json::object();
+  result[field] = std::move(page->items);  // not a braced list, which would deep-copy them
   if (!page->next_cursor.empty()) result["nextCursor"] = page->next_cursor;
   respond(call, std::move(result));
 }

@@ -333,7 +333,9 @@ void Server::complete(Call& call) {
   for (std::size_t i = 0; i < values.size() && i < 100; ++i) completion["values"].push_back(values[i]);
   completion["total"] = total;
   completion["hasMore"] = total > 100;
-  respond(call, {{"completion", std::move(completion)}});
+  nlohmann::json result = nlohmann::json::object();
+  result["completion"] = std::move(completion);
+  respond(call, std::move(result));
 }
 
 }  // namespace switchboard::mcp::server
