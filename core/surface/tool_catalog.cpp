@@ -89,10 +89,17 @@ json ToolCatalog::errorResult(const std::string& message) {
 
 Status ToolCatalog::add(mcp::server::Server& server, const std::string& name,
                         SurfaceToolHandler handler) const {
+  return add(server, name, std::move(handler), TaskOptions{});
+}
+
+Status ToolCatalog::add(mcp::server::Server& server, const std::string& name,
+                        SurfaceToolHandler handler, TaskOptions tasks) const {
   auto it = entries_.find(name);
   if (it == entries_.end()) return Status::notFound("no schema file defines tool '" + name + "'");
   Entry entry = it->second;
   mcp::server::ToolDef def = entry.def;
+  def.task_support = tasks.support;
+  def.task_backing = std::move(tasks.backing);
   bool check_output = check_output_;
   server.addTool(
       std::move(def),
