@@ -7,6 +7,12 @@
 #include "mcp/server/provider_bridge.hpp"
 
 namespace switchboard::mcp::server {
+namespace {
+
+// Task ids one listen stream may follow (each is looked up when the stream opens).
+constexpr std::size_t kMaxListenTaskIds = 256;
+
+}  // namespace
 
 Server::Server(ServerInfo info, ServerOptions options)
     : info_(std::move(info)),
@@ -340,9 +346,10 @@ void Server::listen(Call& call) {
   if (auto ids = requested->find("taskIds"); ids != requested->end()) {
     bool strings = ids->is_array();
     for (const auto& id : strings ? *ids : nlohmann::json::array()) strings = strings && id.is_string();
-    if (!strings) {
+    if (!strings || ids->size() > kMaxListenTaskIds) {
       fail(call, jsonrpc::invalidParams("subscriptions/listen: notifications.taskIds must be an "
-                                        "array of task ids (strings)"));
+                                        "array of at most " + std::to_string(kMaxListenTaskIds) +
+                                        " task ids (strings)"));
       return;
     }
     bool declared = call.client.hasExtension(protocol::kTasksExtension);

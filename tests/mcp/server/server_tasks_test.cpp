@@ -377,11 +377,13 @@ TEST_F(ServerTasksTest, ListenStreamsGetNotificationsForTheTasksTheyNamed) {
   request.id = "L2";
   server_.handleRequest(Call{request, modern(json::object()), nullptr, refused});
   EXPECT_EQ(refused->wait()["error"]["code"], -32021);
-  request.params = {{"notifications", {{"taskIds", "x"}}}};
-  request.id = "L3";
-  auto bad = std::make_shared<CaptureStream>();
-  server_.handleRequest(Call{request, modern(kTasks), nullptr, bad});
-  EXPECT_EQ(bad->wait()["error"]["code"], -32602);
+  for (json ids : {json("x"), json::array({1}), json(std::vector<std::string>(257, "t"))}) {
+    request.params = {{"notifications", {{"taskIds", ids}}}};
+    request.id = "L3";
+    auto bad = std::make_shared<CaptureStream>();
+    server_.handleRequest(Call{request, modern(kTasks), nullptr, bad});
+    EXPECT_EQ(bad->wait()["error"]["code"], -32602) << ids.dump().substr(0, 40);
+  }
   server_.shutdown();
 }
 
