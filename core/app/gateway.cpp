@@ -114,6 +114,7 @@ Status Gateway::startAll() {
   if (!recovered.ok()) return recovered.status().withContext("recovering executions");
   recovered_ = *recovered;
   task_results_ = std::make_unique<TaskResultRecorder>(events_.get(), engine_.get(), tasks_.get());
+  workflow_tasks_ = std::make_shared<WorkflowTasks>(storage_.get(), engine_.get(), events_.get());
 
   Result<ToolCatalog> catalog =
       ToolCatalog::load(options_.schema_dir / "tools", options_.check_output);
@@ -137,6 +138,7 @@ Status Gateway::startAll() {
   services.engine = engine_.get();
   services.patterns = patterns_.get();
   services.task_results = task_results_.get();
+  services.workflow_tasks = workflow_tasks_;
   services.version = SWITCHBOARD_VERSION;
   services.stopping = stopping_;
   services.default_step_timeout_ms = config.engine.default_step_timeout_ms;
@@ -144,6 +146,7 @@ Status Gateway::startAll() {
   services.default_max_concurrency = config.engine.max_concurrent_steps;
   SB_RETURN_IF_ERROR(registerSurface(*server_, *catalog, services));
   resource_subscription_ = registerResources(*server_, services);
+  workflow_tasks_->attach(server_.get());
 
   for (const std::string& name : registry_.loaded(PluginKind::kTools)) {
     auto config_it = configs.find(name);
@@ -162,8 +165,10 @@ void Gateway::shutdown() {
   shut_down_ = true;
   stopping_->store(true);  // workflow_run calls waiting for executions return now
   if (server_) server_->shutdown();  // running handlers finish first
+  if (workflow_tasks_) workflow_tasks_->detach();
   if (events_ && resource_subscription_ != 0) events_->unsubscribe(resource_subscription_);
   server_.reset();
+  workflow_tasks_.reset();
   task_results_.reset();
   engine_.reset();  // cancels in-flight calls; the journal lets the next start recover
   patterns_.reset();

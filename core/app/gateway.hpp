@@ -6,7 +6,7 @@
 // the stored ones), the AgentService (load()), the TaskService (load()), the pattern
 // catalog and the Engine (recover(): unfinished executions continue from their journals),
 // then the mcp Server with every tool of schemas/tools, the switchboard:// resources and
-// the tool-provider plugins. shutdown() (also run by the destructor) takes them down in
+// the tool-provider plugins (workflow_run's MCP tasks are its executions: WorkflowTasks). shutdown() (also run by the destructor) takes them down in
 // the reverse order: the Server first (running handlers finish), then the resource
 // notifications, the engine (in-flight calls are cancelled; their executions recover on
 // the next start), the services (agent counters are flushed), the hub and the storage.
@@ -32,6 +32,7 @@
 #include "core/surface/pattern_catalog.hpp"
 #include "core/surface/task_result_recorder.hpp"
 #include "core/surface/tool_catalog.hpp"
+#include "core/surface/workflow_tasks.hpp"
 #include "core/tasks/task_service.hpp"
 #include "mcp/server/server.hpp"
 #include "switchboard/storage.hpp"
@@ -95,6 +96,7 @@ class Gateway {
   std::unique_ptr<PatternCatalog> patterns_;
   std::unique_ptr<Engine> engine_;
   std::unique_ptr<TaskResultRecorder> task_results_;
+  std::shared_ptr<WorkflowTasks> workflow_tasks_;  // MCP tasks of workflow_run
   std::unique_ptr<mcp::server::Server> server_;
   std::uint64_t resource_subscription_ = 0;
   std::shared_ptr<std::atomic<bool>> stopping_ = std::make_shared<std::atomic<bool>>(false);

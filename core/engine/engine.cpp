@@ -195,4 +195,28 @@ Result<ExecutionStatus> Engine::waitFor(const std::string& id, std::int64_t time
   return (*loaded)->status;
 }
 
+Status Engine::waitStored(const std::string& id, std::int64_t timeout_ms) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  std::unique_lock<std::mutex> lock(mu_);
+  while (true) {
+    ExecutionState* exec = find(id);
+    if (exec == nullptr) break;  // evicted: it was stored long ago, or never existed
+    if (exec->stored) return Status();
+    if (isTerminal(exec->status) && exec->terminal_committed) {
+      return Status::unavailable("execution " + id + " ended before it could be stored: " +
+                                 exec->error);
+    }
+    if (done_cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
+      exec = find(id);
+      if (exec != nullptr && exec->stored) return Status();
+      return Status::deadlineExceeded("execution " + id + " is not stored yet");
+    }
+  }
+  lock.unlock();
+  Result<std::optional<std::string>> record = config_.storage->get(kExecutionsCollection, id);
+  if (!record.ok()) return record.status();
+  if (!record->has_value()) return Status::notFound("no execution with id " + id);
+  return Status();
+}
+
 }  // namespace switchboard::core

@@ -96,6 +96,11 @@ class Engine {
   // Blocks until the execution is terminal (and committed) or the timeout passes; returns
   // its status then. NotFound for an unknown id.
   Result<ExecutionStatus> waitFor(const std::string& id, std::int64_t timeout_ms);
+  // Blocks until the execution's record is durable in the store (startExecution() returns
+  // before the loop commits it). OK once it is; DeadlineExceeded after `timeout_ms`;
+  // NotFound for an unknown id; the store's error when the batch holding it failed (the
+  // execution then ends failed).
+  Status waitStored(const std::string& id, std::int64_t timeout_ms);
 
   // Reloads every non-terminal execution from the store and continues it. Call once,
   // before startExecution. Returns how many were resumed; an execution whose pattern

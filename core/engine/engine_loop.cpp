@@ -539,13 +539,21 @@ void Engine::commit(std::unique_lock<std::mutex>& lock) {
     finished_uncommitted_.clear();
     dispatches.clear();
   }
+  bool newly_stored = false;
+  if (status.ok()) {
+    for (const Record& r : batch.puts) {
+      if (r.collection != kExecutionsCollection) continue;
+      ExecutionState* exec = find(r.id);
+      if (exec != nullptr && !exec->stored) newly_stored = exec->stored = true;
+    }
+  }
   for (std::uint64_t uid : finished) {
     auto it = execs_.find(uid);
     if (it == execs_.end()) continue;
     it->second->terminal_committed = true;
     terminal_order_.push_back(uid);
   }
-  if (!finished.empty()) done_cv_.notify_all();
+  if (!finished.empty() || newly_stored) done_cv_.notify_all();
   for (const Dispatch& d : dispatches) dispatch(d.uid, d.step, d.token);
 }
 

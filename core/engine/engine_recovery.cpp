@@ -48,6 +48,7 @@ Result<std::unique_ptr<ExecutionState>> Engine::load(const std::string& id) {
   if (!record->has_value()) return Status::notFound("no execution with id " + id);
   auto exec = std::make_unique<ExecutionState>();
   SB_RETURN_IF_ERROR(decodeExecution(**record, *exec).withContext("execution " + id));
+  exec->stored = true;
   Result<std::vector<StepRecord>> steps = config_.storage->steps(id);
   if (!steps.ok()) return steps.status();
   exec->counts = ExecutionCounts{};

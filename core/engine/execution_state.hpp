@@ -73,6 +73,7 @@ struct ExecutionState {
   bool waiting_global = false;   // queued for a global concurrency slot
   bool replaying = false;        // recover/rewind is feeding the journal to the decider
   bool terminal_committed = false;  // the terminal record is durable; waiters may wake
+  bool stored = false;              // a record of it has been committed (or it was loaded)
 
   // Adjusts counts when a step moves from one status to another.
   void countMove(StepStatus from, StepStatus to);

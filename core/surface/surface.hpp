@@ -31,7 +31,8 @@
 
 namespace switchboard::core {
 
-class TaskService;  // core/tasks/task_service.hpp
+class TaskService;    // core/tasks/task_service.hpp
+class WorkflowTasks;  // core/surface/workflow_tasks.hpp
 
 struct SurfaceServices {
   PluginRegistry* plugins = nullptr;
@@ -42,6 +43,9 @@ struct SurfaceServices {
   Engine* engine = nullptr;
   PatternCatalog* patterns = nullptr;
   TaskResultRecorder* task_results = nullptr;  // optional: records run outcomes on tasks
+  // Optional: workflow_run with `wait` runs as an MCP task backed by its execution when the
+  // client declared the tasks extension.
+  std::shared_ptr<WorkflowTasks> workflow_tasks;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::string version;
   // Execution defaults for workflow_run (Config::engine).
@@ -98,5 +102,8 @@ Result<nlohmann::json> taskView(TaskService& tasks, const std::string& id);
 Result<nlohmann::json> taskCounts(TaskService& tasks);
 // The execution as execution_get shows it, or NotFound saying how to find executions.
 Result<nlohmann::json> executionView(Engine& engine, const std::string& id, bool with_steps);
+// What workflow_run returns for execution `id` (workflow_tools.cpp): {execution} (with
+// its steps when `waited`, i.e. it ended) and the one-line text.
+Result<ToolOutput> workflowRunOutput(Engine& engine, const std::string& id, bool waited);
 
 }  // namespace switchboard::core

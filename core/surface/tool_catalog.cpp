@@ -94,12 +94,20 @@ json ToolCatalog::errorResult(const std::string& message) {
 
 Status ToolCatalog::add(mcp::server::Server& server, const std::string& name,
                         SurfaceToolHandler handler) const {
+  return add(server, name, std::move(handler), TaskOptions{});
+}
+
+Status ToolCatalog::add(mcp::server::Server& server, const std::string& name,
+                        SurfaceToolHandler handler, TaskOptions tasks) const {
   auto it = entries_.find(name);
   if (it == entries_.end()) return Status::notFound("no schema file defines tool '" + name + "'");
   const Entry& entry = it->second;
   std::optional<SchemaValidator> output = check_output_ ? entry.output : std::nullopt;
+  mcp::server::ToolDef def = entry.def;
+  def.task_support = tasks.support;
+  def.task_backing = std::move(tasks.backing);
   server.addTool(
-      entry.def,
+      std::move(def),
       [tool = entry.def.name, input = entry.input, output = std::move(output),
        handler = std::move(handler)](const json& arguments,
                                      mcp::server::RequestContext& context) -> Result<json> {

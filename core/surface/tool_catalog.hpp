@@ -59,10 +59,19 @@ class ToolCatalog {
   // NotFound for a name no file defines.
   Result<Entry> entry(const std::string& name) const;
 
+  // Whether calls of a tool may run as MCP tasks (mcp/server/definitions.hpp).
+  struct TaskOptions {
+    mcp::server::TaskSupport support = mcp::server::TaskSupport::kForbidden;
+    std::shared_ptr<mcp::server::TaskBacking> backing;  // the tool keeps its tasks' state
+  };
+
   // Registers `name` on `server` with the validating wrapper around `handler`.
   // NotFound when no schema file defines `name`.
   Status add(mcp::server::Server& server, const std::string& name,
              SurfaceToolHandler handler) const;
+  // The same for a tool whose calls may run as MCP tasks.
+  Status add(mcp::server::Server& server, const std::string& name, SurfaceToolHandler handler,
+             TaskOptions tasks) const;
 
   // The CallToolResult of a failed call: {content:[{type:text,text}], isError:true}.
   static nlohmann::json errorResult(const std::string& message);

@@ -1,11 +1,16 @@
 // The workflow_* tools: the loaded patterns, and starting (and optionally awaiting) an
-// execution with progress notifications and cancellation.
+// execution with progress notifications and cancellation — or, with `wait` and the
+// 2026-07-28 tasks extension declared, as an MCP task backed by the execution
+// (WorkflowTasks).
+#include <spdlog/spdlog.h>
+
 #include <string>
 #include <vector>
 
 #include "core/plugin_host/schema_validator.hpp"
 #include "core/surface/json_view.hpp"
 #include "core/surface/surface.hpp"
+#include "core/surface/workflow_tasks.hpp"
 
 namespace switchboard::core {
 namespace {
@@ -169,22 +174,35 @@ Result<ToolOutput> run(const SurfaceServices& s, const json& args, RequestContex
   if (s.task_results != nullptr && input.tasks_json != "[]") s.task_results->watch(*id);
 
   bool wait = args.value("wait", false);
+  if (wait && s.workflow_tasks &&
+      context.client().hasExtension(mcp::protocol::kTasksExtension)) {
+    // The client polls tasks/get instead of holding this request open; the task is the
+    // execution, so it survives a restart of the gateway.
+    Result<std::string> task = s.workflow_tasks->link(context, *id);
+    if (task.ok()) return workflowRunOutput(*s.engine, *id, false);
+    spdlog::warn("workflow_run: execution {} waits synchronously, it could not become a task: {}",
+                 *id, task.status().toString());
+  }
   if (wait) {
     Result<ExecutionStatus> ended = await(s, *id, context);
     if (!ended.ok()) return ended.status();
     // Record on the tasks now, so a task_get after this call sees the outcomes.
     if (s.task_results != nullptr && input.tasks_json != "[]") s.task_results->watch(*id);
   }
-  Result<json> view = executionView(*s.engine, *id, wait);
-  if (!view.ok()) return view.status();
-  std::string text = "execution " + *id + " (" + shortName(*full) + ") is " +
-                     (*view)["status"].get<std::string>();
-  if (!wait) text += "; execution_get or switchboard://executions/" + *id + " follows it";
-  if (view->contains("error")) text += "; " + (*view)["error"].get<std::string>();
-  return ToolOutput{json{{"execution", std::move(*view)}}, text};
+  return workflowRunOutput(*s.engine, *id, wait);
 }
 
 }  // namespace
+
+Result<ToolOutput> workflowRunOutput(Engine& engine, const std::string& id, bool waited) {
+  Result<json> view = executionView(engine, id, waited);
+  if (!view.ok()) return view.status();
+  std::string text = "execution " + id + " (" + shortName((*view)["pattern"].get<std::string>()) +
+                     ") is " + (*view)["status"].get<std::string>();
+  if (!waited) text += "; execution_get or switchboard://executions/" + id + " follows it";
+  if (view->contains("error")) text += "; " + (*view)["error"].get<std::string>();
+  return ToolOutput{json{{"execution", std::move(*view)}}, text};
+}
 
 Status registerWorkflowTools(mcp::server::Server& server, const ToolCatalog& catalog,
                              const SurfaceServices& services) {
@@ -193,10 +211,16 @@ Status registerWorkflowTools(mcp::server::Server& server, const ToolCatalog& cat
                                  [catalog_ptr](const json&, RequestContext&) {
                                    return patterns(*catalog_ptr);
                                  }));
+  ToolCatalog::TaskOptions tasks;
+  if (services.workflow_tasks) {
+    tasks.support = mcp::server::TaskSupport::kOptional;
+    tasks.backing = services.workflow_tasks;
+  }
   SB_RETURN_IF_ERROR(catalog.add(server, "workflow_run",
                                  [services](const json& a, RequestContext& context) {
                                    return run(services, a, context);
-                                 }));
+                                 },
+                                 std::move(tasks)));
   return Status();
 }
 

@@ -2,7 +2,8 @@
 // version, declared capabilities, identity and (modern) requested log level.
 //
 // Legacy requests get it from the session's initialize; modern requests from their own
-// `_meta` envelope (never from earlier traffic). A plain value.
+// `_meta` envelope (never from earlier traffic), including the extensions the client
+// declared for that one request (capabilities.extensions). A plain value.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -11,6 +12,9 @@
 #include "mcp/protocol/era.hpp"
 
 namespace switchboard::mcp::protocol {
+
+// The 2026-07-28 Tasks extension (SEP-2663).
+inline constexpr const char* kTasksExtension = "io.modelcontextprotocol/tasks";
 
 struct ClientContext {
   Era era = Era::kLegacy;
@@ -23,6 +27,8 @@ struct ClientContext {
   // True when the client declared what `method` (sampling/createMessage,
   // elicitation/create, roots/list) needs.
   bool supports(std::string_view method) const;
+  // True when the request declared capabilities.extensions[id] (modern era only).
+  bool hasExtension(std::string_view id) const;
   // {"sampling":{}} etc.: the capability `method` needs (null for unknown methods).
   static nlohmann::json capabilityFor(std::string_view method);
 };
@@ -38,6 +44,14 @@ inline bool ClientContext::supports(std::string_view method) const {
     return !it->is_object() || it->empty() || it->contains("form");
   }
   return false;
+}
+
+inline bool ClientContext::hasExtension(std::string_view id) const {
+  if (!modern() || !capabilities.is_object()) return false;
+  auto extensions = capabilities.find("extensions");
+  if (extensions == capabilities.end() || !extensions->is_object()) return false;
+  auto it = extensions->find(std::string(id));
+  return it != extensions->end() && it->is_object();
 }
 
 inline nlohmann::json ClientContext::capabilityFor(std::string_view method) {

@@ -9,6 +9,22 @@ void putIf(Json& out, const char* key, const std::string& value) {
 
 }  // namespace
 
+std::optional<TaskSupport> parseTaskSupport(std::string_view text) {
+  if (text == "forbidden") return TaskSupport::kForbidden;
+  if (text == "optional") return TaskSupport::kOptional;
+  if (text == "required") return TaskSupport::kRequired;
+  return std::nullopt;
+}
+
+std::string_view taskSupportName(TaskSupport support) {
+  switch (support) {
+    case TaskSupport::kForbidden: return "forbidden";
+    case TaskSupport::kOptional: return "optional";
+    case TaskSupport::kRequired: return "required";
+  }
+  return "forbidden";
+}
+
 Json ToolDef::toJson() const {
   Json out = {{"name", name}};
   putIf(out, "title", title);

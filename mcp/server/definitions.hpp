@@ -8,19 +8,33 @@
 // Results are the MCP JSON shapes (CallToolResult, ReadResourceResult, GetPromptResult,
 // CompleteResult) written as for 2026-07-28/2025-11-25; the server reshapes them for the
 // era of each client.
+//
+// Tasks (the 2026-07-28 io.modelcontextprotocol/tasks extension): a tool's task_support
+// says whether its calls may run as tasks. forbidden: never. optional: the handler may
+// turn a call into a task (RequestContext::becomeTask / becomeBackedTask) when the client
+// declared the extension on that request, and otherwise runs it synchronously. required:
+// the call can only run as a task; a client that did not declare the extension gets
+// -32021 (2025 era: -32600) before the handler runs. The server never promotes a call on
+// its own. Task support is not sent in tools/list: the 2026-07-28 Tool has no field for
+// it (the server decides per request), and the 2025-11-25 `execution.taskSupport` belongs
+// to the core tasks of that revision, which this server does not implement.
 #pragma once
 
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "switchboard/status.hpp"
 
 namespace switchboard::mcp::server {
 
 class RequestContext;
+class TaskBacking;
 
 using Json = nlohmann::json;
 
@@ -36,6 +50,12 @@ using PromptHandler = std::function<Result<Json>(const Json& arguments, RequestC
 using CompletionHandler =
     std::function<Result<std::vector<std::string>>(const Json& argument, const Json& context)>;
 
+enum class TaskSupport { kForbidden, kOptional, kRequired };
+
+// "forbidden" | "optional" | "required"; nullopt for anything else.
+std::optional<TaskSupport> parseTaskSupport(std::string_view text);
+std::string_view taskSupportName(TaskSupport support);
+
 struct ToolDef {
   std::string name;
   std::string title;
@@ -44,6 +64,9 @@ struct ToolDef {
   Json output_schema;  // null: none
   Json annotations;    // null: none
   Json meta;           // null: none
+  TaskSupport task_support = TaskSupport::kForbidden;
+  // Set when the tool keeps its tasks' state itself (becomeBackedTask); null otherwise.
+  std::shared_ptr<TaskBacking> task_backing;
   Json toJson() const;
 };
 
@@ -91,6 +114,12 @@ struct ServerOptions {
   std::size_t page_size = 100;  // items per page of the list methods
   long long cache_ttl_ms = 0;   // 2026-07-28 ttlMs on cacheable results
   std::chrono::seconds client_request_timeout{300};  // legacy server->client requests
+  // Tasks kept in memory (not backed): at most max_tasks at once (expired ones do not
+  // count), each kept task_ttl_ms after its creation (its ttlMs), polled at most every
+  // task_poll_interval_ms (its pollIntervalMs).
+  std::size_t max_tasks = 1000;
+  long long task_ttl_ms = 3600000;
+  long long task_poll_interval_ms = 500;
 };
 
 }  // namespace switchboard::mcp::server

@@ -19,6 +19,17 @@ std::string str(const Json& j, const char* key) {
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
+// The tool's execution.taskSupport (absent: forbidden); nullopt when it is malformed.
+std::optional<TaskSupport> taskSupportOf(const Json& tool) {
+  auto execution = tool.find("execution");
+  if (execution == tool.end()) return TaskSupport::kForbidden;
+  if (!execution->is_object()) return std::nullopt;
+  auto support = execution->find("taskSupport");
+  if (support == execution->end()) return TaskSupport::kForbidden;
+  if (!support->is_string()) return std::nullopt;
+  return parseTaskSupport(support->get<std::string>());
+}
+
 const Json& section(const Json& catalog, const char* key) {
   static const Json kEmpty = Json::array();
   auto it = catalog.find(key);
@@ -47,6 +58,13 @@ Status ProviderBridge::sync(Server& server) {
       }
     }
   }
+  for (const Json& t : section(catalog, "tools")) {
+    if (!taskSupportOf(t)) {
+      return Status::invalidArgument("tool provider catalog: tool \"" + str(t, "name") +
+                                     "\" has an execution.taskSupport other than forbidden, "
+                                     "optional or required");
+    }
+  }
   auto self = shared_from_this();
   Server* host = &server;
   Registry& registry = server.registry();
@@ -65,6 +83,7 @@ Status ProviderBridge::sync(Server& server) {
       if (t.contains("outputSchema")) def.output_schema = t["outputSchema"];
       if (t.contains("annotations")) def.annotations = t["annotations"];
       if (t.contains("_meta")) def.meta = t["_meta"];
+      def.task_support = *taskSupportOf(t);
       std::string name = def.name;
       names.insert(name);
       registry.addTool(std::move(def), [provider, hook, name](const Json& args,

@@ -1,6 +1,10 @@
 // ProviderBridge: serves a plugin's ToolProvider through a Server — its catalog becomes
 // registry entries whose handlers forward to the provider with JSON text.
 //
+// A tool entry's "execution": {"taskSupport": ...} becomes ToolDef::task_support (the
+// provider's calls then may become tasks through ToolContext::becomeTask); it is not
+// passed on to clients.
+//
 // sync() re-reads catalogJson() and updates only the sections that changed, sending one
 // list_changed per changed section; tool and prompt handlers let the plugin trigger it
 // through ToolContext::notifyCatalogChanged(). The bridge keeps the provider (and so its
@@ -26,7 +30,8 @@ class ProviderBridge : public std::enable_shared_from_this<ProviderBridge> {
   explicit ProviderBridge(std::shared_ptr<switchboard::ToolProvider> provider);
 
   // InvalidArgument when the catalog is not {"tools":[...], "resources":[...],
-  // "resourceTemplates":[...], "prompts":[...]} with named entries.
+  // "resourceTemplates":[...], "prompts":[...]} with named entries, or a tool's
+  // execution.taskSupport is not forbidden, optional or required.
   Status sync(Server& server);
 
  private:

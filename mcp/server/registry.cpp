@@ -1,5 +1,6 @@
 #include "mcp/server/registry.hpp"
 
+#include <algorithm>
 #include <mutex>
 
 namespace switchboard::mcp::server {
@@ -171,6 +172,16 @@ std::shared_ptr<const Registry::Prompt> Registry::prompt(const std::string& name
     if (p->def.name == name) return p;
   }
   return nullptr;
+}
+
+std::vector<std::shared_ptr<TaskBacking>> Registry::taskBackings() const {
+  std::vector<std::shared_ptr<TaskBacking>> out;
+  std::shared_lock lock(mutex_);
+  for (const auto& t : tools_.items) {
+    const auto& backing = t->def.task_backing;
+    if (backing && std::find(out.begin(), out.end(), backing) == out.end()) out.push_back(backing);
+  }
+  return out;
 }
 
 Result<Registry::Page> Registry::list(ListKind kind, const std::string* cursor,

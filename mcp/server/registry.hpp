@@ -64,6 +64,8 @@ class Registry {
   std::shared_ptr<const Template> templateFor(const std::string& uri) const;
   std::shared_ptr<const Template> templateByUri(const std::string& uri_template) const;
   std::shared_ptr<const Prompt> prompt(const std::string& name) const;
+  // The distinct task backings of the registered tools.
+  std::vector<std::shared_ptr<TaskBacking>> taskBackings() const;
 
   // InvalidArgument for a cursor this registry did not produce.
   Result<Page> list(ListKind kind, const std::string* cursor, std::size_t page_size) const;

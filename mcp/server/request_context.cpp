@@ -6,6 +6,7 @@
 
 #include "mcp/jsonrpc/message.hpp"
 #include "mcp/protocol/era.hpp"
+#include "mcp/server/server_task.hpp"
 
 namespace switchboard::mcp::server {
 
@@ -23,6 +24,7 @@ RequestContext::RequestContext(nlohmann::json request_id, nlohmann::json params,
 
 void RequestContext::progress(double progress, double total, std::string_view message) noexcept {
   used_context_.store(true, std::memory_order_relaxed);
+  if (isTask()) return;  // a task has no stream for progress
   try {
     auto meta = params_.find("_meta");
     if (meta == params_.end() || !meta->is_object() || !meta->contains("progressToken")) return;
@@ -44,6 +46,7 @@ void RequestContext::progress(double progress, double total, std::string_view me
 
 void RequestContext::log(std::string_view level, const nlohmann::json& data) {
   used_context_.store(true, std::memory_order_relaxed);
+  if (isTask()) return;  // a task has no stream for logs
   int rank = protocol::logLevelRank(level);
   if (rank < 0) return;
   std::string floor = client_.modern() ? client_.log_level
@@ -66,9 +69,57 @@ void RequestContext::log(std::string_view level, std::string_view data_json) noe
 
 bool RequestContext::cancelled() const noexcept {
   used_context_.store(true, std::memory_order_relaxed);
+  // A task: only tasks/cancel (or its expiry) cancels it; its request is long answered.
+  if (isTask()) return task_cancel_ && task_cancel_->load();
   // 2026-07-28 HTTP: closing the response stream is the cancellation. 2025 era: a
   // disconnect is not (the client sends notifications/cancelled), so the work finishes.
   return cancelled_->load() || (client_.modern() && stream_->closed());
+}
+
+Status RequestContext::becomeTask() noexcept {
+  used_context_.store(true, std::memory_order_relaxed);
+  try {
+    if (isTask()) return Status();
+    if (!task_hook_) {
+      return Status::failedPrecondition("this tool does not run as a task (taskSupport forbidden)");
+    }
+    Result<std::string> id = task_hook_(*this, nullptr);
+    return id.ok() ? Status() : id.status();
+  } catch (const std::exception& e) {
+    return Status::internal(std::string("becomeTask failed: ") + e.what());
+  }
+}
+
+Result<std::string> RequestContext::becomeBackedTask(const Persist& persist) {
+  used_context_.store(true, std::memory_order_relaxed);
+  if (isTask()) return task_id_;
+  if (!task_hook_) {
+    return Status::failedPrecondition("this tool does not run as a task (taskSupport forbidden)");
+  }
+  return task_hook_(*this, &persist);
+}
+
+void RequestContext::enterTask(const std::shared_ptr<ServerTask>& task) {
+  task_ = task;
+  task_id_ = task->id();
+  task_cancel_ = task->cancelFlag();
+  backed_ = false;
+  task_mode_.store(true, std::memory_order_release);
+}
+
+void RequestContext::enterBackedTask(std::string task_id) {
+  task_id_ = std::move(task_id);
+  task_cancel_ = std::make_shared<std::atomic<bool>>(false);  // the backing cancels its work
+  backed_ = true;
+  task_mode_.store(true, std::memory_order_release);
+}
+
+void RequestContext::beginTaskRound(std::string carried_state) {
+  input_requests_ = nlohmann::json::object();
+  missing_capability_ = nullptr;
+  state_in_ = std::move(carried_state);
+  state_out_.clear();
+  state_out_set_ = false;
 }
 
 bool RequestContext::clientSupports(std::string_view method) const noexcept {
@@ -120,6 +171,12 @@ Result<nlohmann::json> RequestContext::ask(const std::string& key, const std::st
                                       method);
   }
   if (!client_.modern()) return askLegacy(method, std::move(params));
+  if (std::shared_ptr<ServerTask> task = task_.lock()) {
+    if (std::optional<nlohmann::json> given = task->answer(key)) {
+      SB_RETURN_IF_ERROR(validateAnswer(key, method, *given));
+      return *given;
+    }
+  }
   auto responses = params_.find("inputResponses");
   if (responses != params_.end() && responses->is_object()) {
     auto answer = responses->find(key);
@@ -133,7 +190,7 @@ Result<nlohmann::json> RequestContext::ask(const std::string& key, const std::st
 }
 
 Status RequestContext::validateAnswer(const std::string& key, const std::string& method,
-                                      const nlohmann::json& answer) const {
+                                      const nlohmann::json& answer) {
   auto bad = [&](const char* what) {
     return Status::invalidArgument("inputResponses[\"" + key + "\"] must be " + what);
   };

@@ -4,10 +4,19 @@
 //
 // It implements switchboard::ToolContext, so a plugin's ToolProvider gets the same object.
 // It records whether the handler used it (usedContext(), for the server's CallProfile).
+//
+// Tasks (2026-07-28 io.modelcontextprotocol/tasks): becomeTask() / becomeBackedTask() turn
+// the call into a task through the hook the Server installs for tools that allow tasks;
+// the CreateTaskResult is sent at once and the handler goes on. From then on the context
+// belongs to the task: cancelled() follows tasks/cancel, progress and logs are dropped,
+// and clientRequest() questions are answered by tasks/update (the Server runs the handler
+// again with the same context; see ServerTask).
+//
 // Created by the Server for one request and shared with the worker running it; lives until
-// the response is sent. Thread safety: the notification methods and cancelled() may be
-// called from any thread; the MRTR state (clientRequest/requestState) belongs to the one
-// thread running the handler.
+// the response is sent, or, for a task, until the task ends. Thread safety: the
+// notification methods and cancelled() may be called from any thread; the MRTR and task
+// state (clientRequest/requestState/becomeTask) belongs to the one thread running the
+// handler.
 #pragma once
 
 #include <atomic>
@@ -24,8 +33,16 @@
 
 namespace switchboard::mcp::server {
 
-class RequestContext : public switchboard::ToolContext {
+class ServerTask;
+
+class RequestContext : public switchboard::ToolContext,
+                       public std::enable_shared_from_this<RequestContext> {
  public:
+  using Persist = std::function<Status(const std::string& task_id)>;
+  // Does the work of becomeTask() (persist == null) and becomeBackedTask(); returns the
+  // task id. Installed by the Server.
+  using TaskHook = std::function<Result<std::string>(RequestContext&, const Persist* persist)>;
+
   RequestContext(nlohmann::json request_id, nlohmann::json params,
                  protocol::ClientContext client, std::shared_ptr<protocol::Session> session,
                  std::shared_ptr<ResponseStream> stream, std::chrono::seconds request_timeout);
@@ -41,6 +58,7 @@ class RequestContext : public switchboard::ToolContext {
   std::string requestState() const override { return state_in_; }
   void setRequestState(std::string_view state) noexcept override;
   void notifyCatalogChanged() noexcept override;
+  Status becomeTask() noexcept override;
 
   // The same in JSON, for handlers inside the process.
   Result<nlohmann::json> ask(const std::string& key, const std::string& method,
@@ -67,10 +85,31 @@ class RequestContext : public switchboard::ToolContext {
   // waiting for an answer that cannot come.
   void setInline(bool running_inline) { inline_ = running_inline; }
 
+  // Tasks, host side.
+  // Makes the call a task that the tool keeps itself (ToolDef::task_backing): the server
+  // mints the task id and calls persist(id), which must record it durably (its error is
+  // returned, and then no task exists); the CreateTaskResult is read back from the
+  // backing and sent. Returns the task id. FailedPrecondition as becomeTask(), or when the
+  // tool has no backing.
+  Result<std::string> becomeBackedTask(const Persist& persist);
+  void setTaskHook(TaskHook hook) { task_hook_ = std::move(hook); }
+  // Set by the hook once the CreateTaskResult is sent.
+  void enterTask(const std::shared_ptr<ServerTask>& task);
+  void enterBackedTask(std::string task_id);
+  bool isTask() const { return task_mode_.load(std::memory_order_acquire); }
+  bool isBackedTask() const { return isTask() && backed_; }
+  std::shared_ptr<ServerTask> task() const { return task_.lock(); }
+  const std::string& taskId() const { return task_id_; }
+  // Before the handler runs again for its task: forgets the last round's questions and
+  // makes `carried_state` what requestState() returns.
+  void beginTaskRound(std::string carried_state);
+  // InvalidArgument unless `answer` is shaped like the result of `method` (an ElicitResult,
+  // CreateMessageResult or ListRootsResult).
+  static Status validateAnswer(const std::string& key, const std::string& method,
+                               const nlohmann::json& answer);
+
  private:
   Result<nlohmann::json> askLegacy(const std::string& method, nlohmann::json params);
-  Status validateAnswer(const std::string& key, const std::string& method,
-                        const nlohmann::json& answer) const;
 
   const nlohmann::json request_id_;
   const nlohmann::json params_;
@@ -89,6 +128,12 @@ class RequestContext : public switchboard::ToolContext {
   std::function<void()> catalog_hook_;
   mutable std::atomic<bool> used_context_{false};
   bool inline_ = false;
+  TaskHook task_hook_;
+  std::atomic<bool> task_mode_{false};
+  bool backed_ = false;
+  std::string task_id_;
+  std::weak_ptr<ServerTask> task_;
+  std::shared_ptr<std::atomic<bool>> task_cancel_;  // the task's cancel flag
 };
 
 }  // namespace switchboard::mcp::server

@@ -7,11 +7,20 @@
 #include "mcp/server/provider_bridge.hpp"
 
 namespace switchboard::mcp::server {
+namespace {
+
+// Task ids one listen stream may follow (each is looked up when the stream opens).
+constexpr std::size_t kMaxListenTaskIds = 256;
+
+}  // namespace
 
 Server::Server(ServerInfo info, ServerOptions options)
     : info_(std::move(info)),
       info_json_(info_.toJson()),
       options_(options),
+      tasks_(TaskManager::Options{options.max_tasks, options.task_ttl_ms,
+                                  options.task_poll_interval_ms},
+             [this] { return registry_.taskBackings(); }),
       pool_(options.worker_threads) {
   // method -> handler, served in the legacy era, the modern era, on the worker pool.
   methods_ = {
@@ -30,6 +39,10 @@ Server::Server(ServerInfo info, ServerOptions options)
       {"prompts/list", {&Server::listPrompts, true, true, false}},
       {"prompts/get", {&Server::getPrompt, true, true, true}},
       {"completion/complete", {&Server::complete, true, true, false}},
+      // The Tasks extension (2026-07-28 only; tasks/result and tasks/list do not exist).
+      {"tasks/get", {&Server::tasksGet, false, true, false}},
+      {"tasks/update", {&Server::tasksUpdate, false, true, false}},
+      {"tasks/cancel", {&Server::tasksCancel, false, true, false}},
   };
 }
 
@@ -38,6 +51,7 @@ Server::~Server() { shutdown(); }
 void Server::shutdown() {
   if (shut_down_.exchange(true)) return;
   hub_.shutdown(info_json_);
+  tasks_.shutdown();  // running task handlers see cancelled() and return
   pool_.stop();
 }
 
@@ -107,12 +121,16 @@ nlohmann::json Server::toolInputSchema(const std::string& name) const {
   return tool ? tool->def.input_schema : nlohmann::json();
 }
 
-nlohmann::json Server::capabilities(protocol::Era) const {
-  return {{"tools", {{"listChanged", true}}},
-          {"resources", {{"subscribe", true}, {"listChanged", true}}},
-          {"prompts", {{"listChanged", true}}},
-          {"completions", nlohmann::json::object()},
-          {"logging", nlohmann::json::object()}};
+nlohmann::json Server::capabilities(protocol::Era era) const {
+  nlohmann::json caps = {{"tools", {{"listChanged", true}}},
+                         {"resources", {{"subscribe", true}, {"listChanged", true}}},
+                         {"prompts", {{"listChanged", true}}},
+                         {"completions", nlohmann::json::object()},
+                         {"logging", nlohmann::json::object()}};
+  if (era == protocol::Era::kModern) {
+    caps["extensions"] = {{protocol::kTasksExtension, nlohmann::json::object()}};
+  }
+  return caps;
 }
 
 void Server::respond(Call& call, nlohmann::json result) {
@@ -159,7 +177,11 @@ std::shared_ptr<const Registry::Tool> Server::inlineTool(const Call& call) const
   auto name = params.find("name");
   if (name == params.end() || !name->is_string()) return nullptr;
   auto tool = registry_.tool(name->get_ref<const std::string&>());
-  return tool && tool->profile->runsInline() ? tool : nullptr;
+  // A call that may become a task must not hold the transport's thread: its
+  // CreateTaskResult goes out while the handler runs on.
+  return tool && tool->def.task_support == TaskSupport::kForbidden && tool->profile->runsInline()
+             ? tool
+             : nullptr;
 }
 
 void Server::runGuarded(Call& call, Method method) {
@@ -320,6 +342,33 @@ void Server::listen(Call& call) {
     filter.has_uris = true;
     for (const auto& uri : *uris) {
       if (uri.is_string()) filter.uris.push_back(uri.get<std::string>());
+    }
+  }
+  if (auto ids = requested->find("taskIds"); ids != requested->end()) {
+    bool strings = ids->is_array();
+    for (const auto& id : strings ? *ids : nlohmann::json::array()) strings = strings && id.is_string();
+    if (!strings || ids->size() > kMaxListenTaskIds) {
+      fail(call, jsonrpc::invalidParams("subscriptions/listen: notifications.taskIds must be an "
+                                        "array of at most " + std::to_string(kMaxListenTaskIds) +
+                                        " task ids (strings)"));
+      return;
+    }
+    bool declared = call.client.hasExtension(protocol::kTasksExtension);
+    if (!declared && !ids->empty()) {
+      fail(call, jsonrpc::Error{jsonrpc::kMissingRequiredClientCapability,
+                                "notifications.taskIds needs the io.modelcontextprotocol/tasks "
+                                "extension declared in this request's clientCapabilities",
+                                {{"requiredCapabilities",
+                                  {{"extensions",
+                                    {{protocol::kTasksExtension, nlohmann::json::object()}}}}}},
+                                400});
+      return;
+    }
+    // Without the extension (and so without ids) there is nothing to acknowledge.
+    filter.has_task_ids = declared;
+    for (const auto& id : *ids) {
+      // Only tasks that exist are acknowledged (and ever notified).
+      if (tasks_.state(id.get<std::string>()).ok()) filter.task_ids.push_back(id.get<std::string>());
     }
   }
   auto cancelled = std::make_shared<std::atomic<bool>>(false);

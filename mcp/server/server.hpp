@@ -11,6 +11,15 @@
 // saving two thread switches per call). Catalog changes send
 // list_changed to initialized legacy sessions and to listen streams that asked for them.
 //
+// Tasks: the 2026-07-28 extension io.modelcontextprotocol/tasks (SEP-2663) is advertised in
+// server/discover. A tool whose ToolDef allows tasks may turn a tools/call into a task from
+// its handler (RequestContext::becomeTask, or becomeBackedTask for tools that keep their
+// tasks' state themselves): the CreateTaskResult goes out at once, the handler goes on on
+// its worker, and tasks/get, tasks/update and tasks/cancel (which need the extension
+// declared on their own request: -32021 otherwise) follow the task; listen streams opened
+// with notifications.taskIds get notifications/tasks. The 2025-11-25 core tasks
+// (tasks/result, tasks/list, the `task` request parameter) are not implemented.
+//
 // Ownership: the Server owns its registry, worker pool and subscription hub; it shares
 // Sessions with the transports. It must outlive the transports using it.
 // Thread safety: every public method is safe from any thread.
@@ -32,6 +41,7 @@
 #include "mcp/server/request_context.hpp"
 #include "mcp/server/response_stream.hpp"
 #include "mcp/server/subscription_hub.hpp"
+#include "mcp/server/task_manager.hpp"
 #include "mcp/server/worker_pool.hpp"
 #include "switchboard/tool_provider.hpp"
 
@@ -75,6 +85,9 @@ class Server {
   void notifyResourceUpdated(const std::string& uri);
   // Sends list_changed for changes made directly through registry().
   void notifyListChanged(ListKind kind);
+  // Sends notifications/tasks with the task's current state to the listen streams that
+  // asked for it (for backed tasks, whose changes the server does not see itself).
+  void notifyTaskUpdated(const std::string& task_id);
 
   // Dispatch (for transports).
   void handleRequest(Call call);
@@ -92,7 +105,11 @@ class Server {
   const ServerOptions& options() const { return options_; }
   Registry& registry() { return registry_; }
 
-  // Ends listen streams, stops the worker pool (running handlers finish first).
+  // The tasks (in memory and backed) the server knows.
+  TaskManager& tasks() { return tasks_; }
+
+  // Ends listen streams, cancels running tasks, stops the worker pool (running handlers
+  // finish first).
   void shutdown();
 
  private:
@@ -102,6 +119,15 @@ class Server {
     bool legacy;
     bool modern;
     bool async;
+  };
+
+  // What a task needs of the tools/call that created it, to answer it.
+  struct TaskOrigin {
+    nlohmann::json request_id;
+    protocol::ClientContext client;
+    std::shared_ptr<ResponseStream> stream;
+    std::shared_ptr<protocol::Session> session;
+    std::shared_ptr<const Registry::Tool> tool;
   };
 
   void respond(Call& call, nlohmann::json result);
@@ -117,6 +143,22 @@ class Server {
                      const std::string& state_binding);
   std::optional<jsonrpc::Error> openRequestState(Call& call, RequestContext& context,
                                                  const std::string& binding);
+  // Runs a tool handler, turning exceptions into isError results.
+  Result<nlohmann::json> invokeTool(const Registry::Tool& tool, const nlohmann::json& arguments,
+                                    RequestContext& context);
+
+  // server_tasks.cpp
+  // The hook behind becomeTask()/becomeBackedTask() (persist null: in memory).
+  Result<std::string> startTask(const TaskOrigin& origin, RequestContext& context,
+                                const RequestContext::Persist* persist);
+  // Records how a handler round of an in-memory task ended.
+  void finishTaskRun(const std::shared_ptr<ServerTask>& task, RequestContext& context,
+                     Result<nlohmann::json> outcome);
+  // Runs the handler of a task again on the pool (after tasks/update answered it).
+  void runTaskAgain(const std::shared_ptr<ServerTask>& task);
+  void taskChanged(const std::shared_ptr<ServerTask>& task);
+  // tasks/*: the extension gate and params.taskId; false when it already failed the call.
+  bool taskIdParam(Call& call, std::string& task_id);
 
   void initialize(Call& call);
   void ping(Call& call);
@@ -133,6 +175,9 @@ class Server {
   void getPrompt(Call& call);
   void complete(Call& call);
   void listen(Call& call);
+  void tasksGet(Call& call);
+  void tasksUpdate(Call& call);
+  void tasksCancel(Call& call);
   void list(Call& call, ListKind kind, const char* field);
 
   const ServerInfo info_;
@@ -144,6 +189,7 @@ class Server {
   std::unordered_map<std::string, MethodEntry> methods_;
   std::mutex bridges_mutex_;
   std::vector<std::shared_ptr<ProviderBridge>> bridges_;
+  TaskManager tasks_;
   WorkerPool pool_;
   std::atomic<bool> shut_down_{false};
 };

@@ -108,6 +108,14 @@ std::optional<jsonrpc::Error> Server::openRequestState(Call& call, RequestContex
 void Server::finishHandler(Call& call, RequestContext& context, Result<nlohmann::json> outcome,
                            const std::string& state_binding) {
   if (call.session) call.session->untrack(call.request.id);
+  if (context.isTask()) {
+    // The CreateTaskResult answered the request; the outcome belongs to the task (a
+    // backed task's state lives with its tool).
+    if (std::shared_ptr<ServerTask> task = context.task()) {
+      finishTaskRun(task, context, std::move(outcome));
+    }
+    return;
+  }
   if (context.cancelFlag()->load()) {
     call.stream->abandon();  // cancelled by notifications/cancelled: no response
     return;
@@ -163,6 +171,23 @@ void Server::callTool(Call& call) {
     fail(call, jsonrpc::invalidParams("tools/call: params.arguments must be an object"));
     return;
   }
+  if (tool->def.task_support == TaskSupport::kRequired &&
+      !call.client.hasExtension(protocol::kTasksExtension)) {
+    std::string why = "tool " + tool->def.name +
+                      " runs only as a task of the io.modelcontextprotocol/tasks extension";
+    if (call.client.modern()) {
+      fail(call, jsonrpc::Error{jsonrpc::kMissingRequiredClientCapability,
+                                why + "; declare it in _meta clientCapabilities.extensions",
+                                {{"requiredCapabilities",
+                                  {{"extensions",
+                                    {{protocol::kTasksExtension, nlohmann::json::object()}}}}}},
+                                400});
+    } else {
+      fail(call, jsonrpc::Error{jsonrpc::kInvalidRequest,
+                                why + ", which needs protocol version 2026-07-28", nullptr, 200});
+    }
+    return;
+  }
   auto context = makeContext(call);  // takes the params
   const nlohmann::json& moved = context->params();
   auto args = moved.find("arguments");
@@ -174,12 +199,27 @@ void Server::callTool(Call& call) {
     fail(call, *error);
     return;
   }
+  if (tool->def.task_support != TaskSupport::kForbidden) {
+    TaskOrigin origin{call.request.id, call.client, call.stream, call.session, tool};
+    context->setTaskHook([this, origin = std::move(origin)](
+                             RequestContext& ctx, const RequestContext::Persist* persist) {
+      return startTask(origin, ctx, persist);
+    });
+  }
   CallMeter meter;
+  Result<nlohmann::json> outcome = invokeTool(*tool, arguments, *context);
+  meter.record(*tool->profile, context->usedContext(), call.running_inline);
+  finishHandler(call, *context, std::move(outcome), binding);
+}
+
+Result<nlohmann::json> Server::invokeTool(const Registry::Tool& tool,
+                                          const nlohmann::json& arguments,
+                                          RequestContext& context) {
   Result<nlohmann::json> outcome = [&]() -> Result<nlohmann::json> {
     try {
-      return tool->handler(arguments, *context);
+      return tool.handler(arguments, context);
     } catch (const std::exception& e) {
-      spdlog::warn("mcp: tool {} threw: {}", tool->def.name, e.what());
+      spdlog::warn("mcp: tool {} threw: {}", tool.def.name, e.what());
       return nlohmann::json{
           {"content", {{{"type", "text"}, {"text", std::string("Tool failed: ") + e.what()}}}},
           {"isError", true}};
@@ -188,13 +228,12 @@ void Server::callTool(Call& call) {
                             {"isError", true}};
     }
   }();
-  meter.record(*tool->profile, context->usedContext(), call.running_inline);
   if (outcome.ok() && outcome->is_object() && outcome->contains("structuredContent") &&
       (!outcome->contains("content") || (*outcome)["content"].empty())) {
     // Clients without structured-content support still see the data.
     (*outcome)["content"] = {{{"type", "text"}, {"text", (*outcome)["structuredContent"].dump()}}};
   }
-  finishHandler(call, *context, std::move(outcome), binding);
+  return outcome;
 }
 
 void Server::readResource(Call& call) {

@@ -26,6 +26,7 @@ nlohmann::json SubscriptionHub::Filter::toJson() const {
   if (prompts) out["promptsListChanged"] = true;
   if (resources) out["resourcesListChanged"] = true;
   if (has_uris) out["resourceSubscriptions"] = uris;
+  if (has_task_ids) out["taskIds"] = task_ids;
   return out;
 }
 
@@ -63,8 +64,9 @@ void SubscriptionHub::fanOut(const std::string& method, const nlohmann::json& pa
     listeners = listeners_;
   }
   bool is_update = method == "notifications/resources/updated";
+  bool listen_only = method == "notifications/tasks";  // the 2025 era has no such thing
   for (const auto& session : sessions) {
-    if (!session->initialized() || session->closed()) continue;
+    if (listen_only || !session->initialized() || session->closed()) continue;
     if (is_update && !session->subscribed(uri)) continue;
     session->notify(jsonrpc::makeNotification(method, params));
   }
@@ -92,6 +94,22 @@ void SubscriptionHub::resourceUpdated(const std::string& uri) {
     return std::find(f.uris.begin(), f.uris.end(), u) != f.uris.end();
   };
   fanOut("notifications/resources/updated", {{"uri", uri}}, wants, uri);
+}
+
+bool SubscriptionHub::wantsTask(const std::string& task_id) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& listener : listeners_) {
+    const auto& ids = listener->filter.task_ids;
+    if (std::find(ids.begin(), ids.end(), task_id) != ids.end()) return true;
+  }
+  return false;
+}
+
+void SubscriptionHub::taskUpdated(const std::string& task_id, const nlohmann::json& detailed) {
+  static auto wants = [](const Filter& f, const std::string& id) {
+    return std::find(f.task_ids.begin(), f.task_ids.end(), id) != f.task_ids.end();
+  };
+  fanOut("notifications/tasks", detailed, wants, task_id);
 }
 
 void SubscriptionHub::reap() {

@@ -3,7 +3,8 @@
 // Two kinds of listener: legacy sessions (session-wide list_changed and, for subscribed
 // URIs, resources/updated — only once the session is initialized), and 2026-07-28
 // `subscriptions/listen` streams, which get only the notification types they asked for,
-// each tagged with _meta.subscriptionId. Streams whose client went away or cancelled are
+// each tagged with _meta.subscriptionId (including notifications/tasks for the task ids
+// they named, Tasks extension). Streams whose client went away or cancelled are
 // dropped on the next fan-out; shutdown() ends the rest gracefully with a
 // SubscriptionsListenResult.
 //
@@ -32,6 +33,8 @@ class SubscriptionHub {
     bool resources = false;
     std::vector<std::string> uris;
     bool has_uris = false;
+    std::vector<std::string> task_ids;  // notifications/tasks for these tasks
+    bool has_task_ids = false;
     nlohmann::json toJson() const;
   };
 
@@ -41,6 +44,11 @@ class SubscriptionHub {
               std::shared_ptr<std::atomic<bool>> cancelled);
   void listChanged(ListKind kind);
   void resourceUpdated(const std::string& uri);
+  // True when a listen stream asked for notifications/tasks about `task_id`.
+  bool wantsTask(const std::string& task_id) const;
+  // notifications/tasks with `detailed` (a DetailedTask) to the streams that asked for
+  // `task_id`.
+  void taskUpdated(const std::string& task_id, const nlohmann::json& detailed);
   // Drops listen streams that were cancelled or closed.
   void reap();
   void shutdown(const nlohmann::json& server_info);

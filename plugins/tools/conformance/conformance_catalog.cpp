@@ -44,6 +44,14 @@ Json schema2020() {
   })");
 }
 
+// A tool whose calls may (optional) or must (required) run as tasks.
+Json taskTool(const char* name, const char* description, const char* task_support,
+              Json input_schema = noArgs()) {
+  Json out = tool(name, description, std::move(input_schema));
+  out["execution"] = {{"taskSupport", task_support}};
+  return out;
+}
+
 Json prompt(const char* name, const char* description, Json arguments = Json::array()) {
   Json out = {{"name", name}, {"description", description}};
   if (!arguments.empty()) out["arguments"] = std::move(arguments);
@@ -101,6 +109,31 @@ Json catalog(bool dynamic_tool, bool dynamic_prompt) {
              {{"region", {{"type", "string"}, {"x-mcp-header", "Region"},
                           {"description", "A region name"}}}}},
             {"required", {"region"}}}),
+      // The Tasks extension (2026-07-28).
+      tool("greet", "Says hello to `name`; never runs as a task.",
+           stringArg("name", "Who to greet")),
+      taskTool("slow_compute",
+               "Waits `seconds` (0-3600), then answers; runs as a task when it has to wait "
+               "and the client declared the tasks extension.",
+               "optional",
+               {{"type", "object"},
+                {"properties",
+                 {{"seconds", {{"type", "number"}, {"minimum", 0}, {"maximum", 3600},
+                               {"description", "How long to work"}}},
+                  {"label", {{"type", "string"}, {"description", "A label for the result"}}}}},
+                {"required", {"seconds"}}}),
+      taskTool("failing_job", "Runs only as a task; ends after about 1 s with a tool error.",
+               "required"),
+      taskTool("protocol_error_job", "Runs as a task that ends with a JSON-RPC error.",
+               "optional"),
+      taskTool("confirm_delete",
+               "Asks the client to confirm deleting `filename` (a fixture: nothing is deleted).",
+               "optional", stringArg("filename", "The file to delete")),
+      taskTool("multi_input", "Asks two questions at once (name and confirm), then answers.",
+               "optional"),
+      taskTool("test_tool_with_task",
+               "Asks for the user's name (input_required), then greets them from a task.",
+               "required"),
   });
   if (dynamic_tool) {
     tools.push_back(tool("test_dynamic_tool", "Present only after test_trigger_tool_change."));

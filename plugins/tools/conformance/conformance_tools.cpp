@@ -102,6 +102,9 @@ Result<std::string> ConformanceTools::callTool(std::string_view name_view,
     if (!asked.ok() && asked.status().code() == StatusCode::kNotFound) {
       asked = conformance::callInputTool(name, args, context);
     }
+    if (!asked.ok() && asked.status().code() == StatusCode::kNotFound) {
+      asked = conformance::callTaskTool(name, args, context);
+    }
     if (!asked.ok()) return asked.status();
     result = std::move(asked).value();
   }

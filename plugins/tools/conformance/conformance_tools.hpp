@@ -4,8 +4,10 @@
 // look for (shared/mcp/conformance.md §5.1). It also proves that a plugin can contribute
 // MCP tools.
 //
-// Not included: the Tasks-extension fixtures and test_reconnection (the gateway does not
-// implement the Tasks extension or SSE polling).
+// It includes the Tasks-extension fixtures (greet, slow_compute, failing_job,
+// protocol_error_job, confirm_delete, multi_input, test_tool_with_task;
+// conformance_task_tools.cpp). Not included: test_reconnection (the gateway does not
+// implement SSE polling).
 //
 // Thread safety: every method may be called concurrently; the only mutable state (the
 // dynamic tool/prompt toggled by the trigger tools) is atomic.
@@ -53,6 +55,8 @@ Json textResult(const std::string& value);
 Result<Json> callInputTool(const std::string& name, const Json& arguments, ToolContext& context);
 // The 2025-era tools that ask the client (sampling, elicitation); NotFound otherwise.
 Result<Json> callClientTool(const std::string& name, const Json& arguments, ToolContext& context);
+// The Tasks-extension fixtures; NotFound otherwise.
+Result<Json> callTaskTool(const std::string& name, const Json& arguments, ToolContext& context);
 
 }  // namespace conformance
 }  // namespace switchboard::plugins

@@ -6,6 +6,14 @@
 // ReadResourceResult; getPrompt() a GetPromptResult; complete() a CompleteResult. The MCP
 // layer reshapes results for the era of the client.
 //
+// Tasks (2026-07-28, extension io.modelcontextprotocol/tasks): a Tool entry of the catalog
+// may declare "execution": {"taskSupport": "forbidden" | "optional" | "required"}
+// (default forbidden; any other value makes the catalog invalid). The host reads it and
+// does not send it to clients. optional: callTool() may turn the call into a task with
+// ToolContext::becomeTask(). required: the host calls callTool() only for clients that
+// declared the extension on the request (others get -32021), and the call should become a
+// task. The host never turns a call into a task by itself.
+//
 // Ownership: the host owns the provider; a ToolContext lives only during the call it is
 // passed to. Thread safety: calls may arrive concurrently from several threads. Methods
 // must not throw.
@@ -59,6 +67,25 @@ class ToolContext {
   virtual void setRequestState(std::string_view state) noexcept = 0;
   // Tells the host that catalogJson() changed; it re-reads it and notifies clients.
   virtual void notifyCatalogChanged() noexcept = 0;
+  // Turns this call into a task (2026-07-28 Tasks extension): the host answers the client
+  // with a CreateTaskResult now, and whatever this callTool() returns later becomes the
+  // task's outcome (a CallToolResult: completed, also with isError; an error Status:
+  // failed with that JSON-RPC error; Status kCancelled: cancelled). Returns OK once the
+  // call is a task (also when it already was); FailedPrecondition when the client cannot
+  // take one (it did not declare the extension on this request, or speaks the 2025 era, or
+  // the tool's taskSupport is forbidden): carry on and return the result synchronously;
+  // ResourceExhausted when the host holds too many tasks.
+  // While the call is a task: clientRequest() works as on the 2026-07-28 era, but the
+  // questions surface in tasks/get (status input_required) instead of an input_required
+  // result; return Status(kUnavailable, kInputRequired) and the host calls callTool()
+  // again, with the same arguments, once the client has answered every question
+  // (tasks/update); the answers stay available under their keys for the task's lifetime.
+  // requestState()/setRequestState() carry state from one such round to the next (kept by
+  // the host, never sent to the client). cancelled() turns true on tasks/cancel.
+  // progress() and log() send nothing (a task has no stream to send them on). Ask for
+  // input the call needs before it becomes a task with clientRequest() first: those rounds
+  // stay synchronous input_required results.
+  virtual Status becomeTask() noexcept = 0;
 };
 
 class ToolProvider : public PluginObject {

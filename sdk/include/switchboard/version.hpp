@@ -9,8 +9,8 @@
 // library a plugin uses (or its version) is not part of the tag.
 #pragma once
 
-#define SB_ABI_VERSION 2
-#define SB_SDK_VERSION "0.2.0"
+#define SB_ABI_VERSION 3
+#define SB_SDK_VERSION "0.3.0"
 
 #define SB_STRINGIFY_IMPL(x) #x
 #define SB_STRINGIFY(x) SB_STRINGIFY_IMPL(x)

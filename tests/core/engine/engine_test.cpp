@@ -53,6 +53,25 @@ TEST(Engine, ChainCompletesWithResultUsageAndEvents) {
   EXPECT_EQ(settled_events.load(), 20);
 }
 
+TEST(Engine, WaitStoredReturnsOnceTheExecutionRecordIsInTheStore) {
+  MemoryStore store;
+  Rig rig(&store);
+  rig.addAgent("a", answersAfter(200));
+  std::string id = rig.start("chain", chainParams(2));
+  ASSERT_TRUE(rig.engine->waitStored(id, 5000).ok());
+  Result<std::optional<std::string>> record = store.get("executions", id);
+  ASSERT_TRUE(record.ok());
+  EXPECT_TRUE(record->has_value());
+  EXPECT_EQ(rig.engine->waitStored("ex_nope", 100).code(), StatusCode::kNotFound);
+  // A store that rejects the write never stores it: the wait says so instead of hanging.
+  store.fail_writes = true;
+  std::string unstored = rig.start("chain", chainParams(2));
+  Status waited = rig.engine->waitStored(unstored, 2000);
+  EXPECT_FALSE(waited.ok());
+  store.fail_writes = false;
+  rig.wait(id);
+}
+
 TEST(Engine, FanOutRespectsTheExecutionConcurrencyCap) {
   MemoryStore store;
   Rig rig(&store);

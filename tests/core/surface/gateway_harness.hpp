@@ -130,6 +130,23 @@ class GatewayHarness {
     return stream->wait(60);
   }
 
+  // One request as a 2026-07-28 client with these capabilities (e.g. the tasks extension).
+  json modernRequest(const std::string& method, json params, json capabilities,
+                     std::shared_ptr<RecordingStream> stream = nullptr) {
+    if (!stream) stream = std::make_shared<RecordingStream>();
+    mcp::server::Call call;
+    call.request.kind = mcp::jsonrpc::MessageKind::kRequest;
+    call.request.id = next_id_++;
+    call.request.method = method;
+    call.request.params = std::move(params);
+    call.client.era = mcp::protocol::Era::kModern;
+    call.client.version = "2026-07-28";
+    call.client.capabilities = std::move(capabilities);
+    call.stream = stream;
+    gateway_->server().handleRequest(std::move(call));
+    return stream->wait(60);
+  }
+
   // tools/call; returns the CallToolResult. Checks every structuredContent against the
   // tool's outputSchema and remembers which tools answered successfully.
   json callTool(const std::string& name, json arguments,

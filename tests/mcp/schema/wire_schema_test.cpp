@@ -6,6 +6,7 @@
 
 #include <boost/dll/shared_library.hpp>
 #include <memory>
+#include <set>
 #include <thread>
 
 #include "mcp/protocol/envelope.hpp"
@@ -42,7 +43,10 @@ const std::map<std::string, std::string>& resultTypes() {
       {"resources/templates/list", "ListResourceTemplatesResult"},
       {"resources/read", "ReadResourceResult"}, {"prompts/list", "ListPromptsResult"},
       {"prompts/get", "GetPromptResult"}, {"completion/complete", "CompleteResult"},
-      {"subscriptions/listen", "SubscriptionsListenResult"}};
+      {"subscriptions/listen", "SubscriptionsListenResult"},
+      // The Tasks extension defines no core types: its results are Results (resultType
+      // required), checked further by checkTaskShapes().
+      {"tasks/get", "Result"}, {"tasks/update", "Result"}, {"tasks/cancel", "Result"}};
   return types;
 }
 
@@ -56,8 +60,46 @@ const std::map<std::string, std::string>& messageTypes() {
       {"notifications/resources/updated", "ResourceUpdatedNotification"},
       {"notifications/subscriptions/acknowledged", "SubscriptionsAcknowledgedNotification"},
       {"sampling/createMessage", "CreateMessageRequest"},
-      {"elicitation/create", "ElicitRequest"}};
+      {"elicitation/create", "ElicitRequest"},
+      {"notifications/tasks", "JSONRPCNotification"}};
   return types;
+}
+
+const json kTasksCaps = {{"sampling", json::object()},
+                         {"elicitation", json::object()},
+                         {"roots", json::object()},
+                         {"extensions", {{"io.modelcontextprotocol/tasks", json::object()}}}};
+
+bool isIsoTime(const json& value) {
+  if (!value.is_string()) return false;
+  const std::string& s = value.get_ref<const std::string&>();
+  return s.size() >= 20 && s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' &&
+         s[16] == ':' && s.back() == 'Z';
+}
+
+// The Task fields of SEP-2663 (no core schema defines them): "" or what is wrong.
+std::string taskShapeProblems(const json& task) {
+  std::string out;
+  auto need = [&](bool ok, const char* what) {
+    if (!ok) out += std::string(what) + "; ";
+  };
+  need(task.contains("taskId") && task["taskId"].is_string(), "taskId string");
+  static const std::set<std::string> kStatuses = {"working", "input_required", "completed",
+                                                  "failed", "cancelled"};
+  need(task.contains("status") && task["status"].is_string() &&
+           kStatuses.count(task["status"].get<std::string>()),
+       "status one of the five");
+  need(isIsoTime(task.value("createdAt", json())), "createdAt ISO 8601");
+  need(isIsoTime(task.value("lastUpdatedAt", json())), "lastUpdatedAt ISO 8601");
+  need(task.contains("ttlMs") && (task["ttlMs"].is_null() || task["ttlMs"].is_number_integer()),
+       "ttlMs integer or null");
+  need(!task.contains("pollIntervalMs") || task["pollIntervalMs"].is_number_integer(),
+       "pollIntervalMs integer");
+  need(!task.contains("statusMessage") || task["statusMessage"].is_string(), "statusMessage string");
+  for (const char* gone : {"task", "ttl", "pollInterval", "requestState"}) {
+    need(!task.contains(gone), "no v1 or MRTR field");
+  }
+  return out;
 }
 
 class WireSchema {
@@ -150,8 +192,10 @@ class WireSchema {
       json part = message;
       if (message.contains("result")) {
         part = message["result"];
-        type = part.value("resultType", "") == "input_required" ? "InputRequiredResult"
-                                                                : resultTypes().at(method);
+        std::string result_type = part.value("resultType", "");
+        type = result_type == "input_required" ? "InputRequiredResult"
+               : result_type == "task"         ? "Result"  // CreateTaskResult (extension)
+                                               : resultTypes().at(method);
       } else if (auto it = messageTypes().find(message.value("method", "")); it != messageTypes().end()) {
         type = it->second;
       }
@@ -164,6 +208,59 @@ class WireSchema {
       ++typed;
     }
     EXPECT_GT(typed, 20);
+  }
+
+  // Every task-shaped message (CreateTaskResult, tasks/get, notifications/tasks) carries
+  // the SEP-2663 fields, and what it inlines validates as its core type. Returns how many.
+  int checkTaskShapes() {
+    std::lock_guard lock(mutex_);
+    int checked = 0;
+    for (const auto& [method, message] : sent_) {
+      const json* task = nullptr;
+      if (message.contains("result") && (message["result"].value("resultType", "") == "task" ||
+                                         method == "tasks/get")) {
+        task = &message["result"];
+      } else if (message.value("method", "") == "notifications/tasks") {
+        task = &message["params"];
+      }
+      if (task == nullptr) continue;
+      ++checked;
+      EXPECT_EQ(taskShapeProblems(*task), "") << message.dump();
+      std::string status = task->value("status", "");
+      bool created = task->value("resultType", "") == "task";
+      if (created) {
+        for (const char* inline_field : {"result", "error", "inputRequests"}) {
+          EXPECT_FALSE(task->contains(inline_field)) << message.dump();
+        }
+        continue;
+      }
+      if (status == "completed") {
+        EXPECT_EQ(validator_.validate("CallToolResult", task->value("result", json())), "")
+            << message.dump();
+      }
+      if (status == "failed") {
+        EXPECT_EQ(validator_.validate("Error", task->value("error", json())), "") << message.dump();
+        EXPECT_FALSE(task->contains("result"));
+      }
+      if (status == "input_required") {
+        EXPECT_TRUE(task->contains("inputRequests")) << message.dump();
+        EXPECT_EQ(validator_.validate("InputRequests", (*task)["inputRequests"]), "")
+            << message.dump();
+      }
+    }
+    return checked;
+  }
+
+  // tasks/get until the task has `status` (each call is recorded and checked).
+  json pollTask(const std::string& id, const std::string& status) {
+    json r;
+    for (int i = 0; i < 300; ++i) {
+      r = call("tasks/get", {{"taskId", id}}, kTasksCaps);
+      if (r["result"].value("status", "") == status) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    EXPECT_EQ(r["result"].value("status", ""), status) << r.dump();
+    return r;
   }
 
   server::Server server_;
@@ -266,14 +363,52 @@ TEST(WireSchema, Modern2026_07_28) {
   w.server_.handleRequest(server::Call{request, w.client(json::object()), nullptr, listen});
   w.call("tools/call", {{"name", "test_trigger_tool_change"}});
   w.server_.notifyResourceUpdated("test://static-text");
+  // The Tasks extension: every outcome a task can have, and its notifications.
+  json created = w.call("tools/call", {{"name", "confirm_delete"}, {"arguments", {{"filename", "f"}}}},
+                        kTasksCaps);
+  std::string confirm_id = created["result"].value("taskId", "");
+  ASSERT_FALSE(confirm_id.empty()) << created.dump();
+  auto task_listen = std::make_shared<CaptureStream>();
+  request.id = "listen-tasks";
+  request.params = {{"notifications", {{"taskIds", {confirm_id}}}}};
+  w.server_.handleRequest(server::Call{request, w.client(kTasksCaps), nullptr, task_listen});
+  w.pollTask(confirm_id, "input_required");
+  w.call("tasks/update", {{"taskId", confirm_id},
+                          {"inputResponses", {{"confirm", {{"action", "accept"},
+                                                           {"content", {{"confirm", true}}}}}}}},
+         kTasksCaps);
+  w.pollTask(confirm_id, "completed");
+  json failing = w.call("tools/call", {{"name", "failing_job"}}, kTasksCaps);
+  w.pollTask(failing["result"].value("taskId", ""), "completed");
+  json broken = w.call("tools/call", {{"name", "protocol_error_job"}}, kTasksCaps);
+  w.pollTask(broken["result"].value("taskId", ""), "failed");
+  json slow = w.call("tools/call", {{"name", "slow_compute"}, {"arguments", {{"seconds", 30}}}},
+                     kTasksCaps);
+  w.call("tasks/cancel", {{"taskId", slow["result"].value("taskId", "")}}, kTasksCaps);
+  w.pollTask(slow["result"].value("taskId", ""), "cancelled");
+  w.call("tools/call", {{"name", "failing_job"}}, json::object());  // -32021
+  w.call("tasks/get", {{"taskId", "nope"}}, kTasksCaps);             // -32602
+  w.call("tasks/result", {{"taskId", "nope"}}, kTasksCaps);          // -32601
+  EXPECT_GE(w.checkTaskShapes(), 10);
+  for (int i = 0; i < 200 && task_listen->pushed().size() < 3; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  auto task_notes = task_listen->pushed();
+  ASSERT_GE(task_notes.size(), 3u);  // acknowledged, then the task's changes
+  EXPECT_EQ(task_notes[0]["params"]["notifications"]["taskIds"], json::array({confirm_id}));
   w.server_.shutdown();
   json ended = listen->wait();
   auto pushed = listen->pushed();
   ASSERT_GE(pushed.size(), 3u);
   SchemaValidator validator(std::string(SWITCHBOARD_SOURCE_DIR) + "/tests/mcp/schema/2026-07-28/schema.json");
+  pushed.insert(pushed.end(), task_notes.begin(), task_notes.end());
   for (const auto& m : pushed) {
     EXPECT_EQ(validator.validate("JSONRPCMessage", m), "") << m.dump();
     EXPECT_EQ(validator.validate(messageTypes().at(m["method"]), m), "") << m.dump();
+    if (m["method"] == "notifications/tasks") {
+      EXPECT_EQ(taskShapeProblems(m["params"]), "") << m.dump();
+      EXPECT_EQ(m["params"]["_meta"]["io.modelcontextprotocol/subscriptionId"], "listen-tasks");
+    }
   }
   EXPECT_EQ(validator.validate("SubscriptionsListenResult", ended["result"]), "") << ended.dump();
   w.checkAll();

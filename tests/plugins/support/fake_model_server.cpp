@@ -40,6 +40,11 @@ FakeModelServer::FakeModelServer() : server_(std::make_unique<httplib::Server>()
   });
   port_ = server_->bind_to_any_port("127.0.0.1");
   if (port_ > 0) thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // stop() reaches only a server that is already listening; one destroyed before its
+  // thread got there would listen for ever and the destructor's join would hang.
+  for (int i = 0; port_ > 0 && i < 5000 && !server_->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 FakeModelServer::~FakeModelServer() {

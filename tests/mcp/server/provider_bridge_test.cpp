@@ -1,0 +1,100 @@
+#include "mcp/server/provider_bridge.hpp"
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "mcp/server/server.hpp"
+#include "tests/mcp/server/capture_stream.hpp"
+
+namespace switchboard::mcp {
+namespace {
+
+using nlohmann::json;
+
+// A provider whose catalog the test sets; its one tool becomes a task when it can.
+class FakeProvider : public ToolProvider {
+ public:
+  explicit FakeProvider(json catalog) : catalog_(std::move(catalog)) {}
+  std::string catalogJson() const override { return catalog_.dump(); }
+  Result<std::string> callTool(std::string_view, std::string_view, ToolContext& context) override {
+    Status became = context.becomeTask();
+    return json{
+        {"content", {{{"type", "text"}, {"text", became.ok() ? "task" : became.message()}}}}}
+        .dump();
+  }
+  Result<std::string> readResource(std::string_view) override { return Status::notFound("none"); }
+  Result<std::string> getPrompt(std::string_view, std::string_view, ToolContext&) override {
+    return Status::notFound("none");
+  }
+  Result<std::string> complete(std::string_view, std::string_view, std::string_view) override {
+    return Status::notFound("none");
+  }
+
+ private:
+  json catalog_;
+};
+
+json catalogWith(json execution) {
+  json tool = {{"name", "job"}, {"inputSchema", {{"type", "object"}}}};
+  if (!execution.is_null()) tool["execution"] = std::move(execution);
+  return {{"tools", {tool}}};
+}
+
+TEST(ProviderBridge, ReadsTaskSupportFromTheCatalogAndDoesNotListIt) {
+  server::Server server;
+  ASSERT_TRUE(server
+                  .addToolProvider(
+                      std::make_shared<FakeProvider>(catalogWith({{"taskSupport", "required"}})))
+                  .ok());
+  auto tool = server.registry().tool("job");
+  ASSERT_TRUE(tool);
+  EXPECT_EQ(tool->def.task_support, server::TaskSupport::kRequired);
+  EXPECT_FALSE(tool->def.toJson().contains("execution"));
+
+  server::Server plain;
+  ASSERT_TRUE(plain.addToolProvider(std::make_shared<FakeProvider>(catalogWith(nullptr))).ok());
+  EXPECT_EQ(plain.registry().tool("job")->def.task_support, server::TaskSupport::kForbidden);
+}
+
+TEST(ProviderBridge, RefusesAnUnknownTaskSupport) {
+  server::Server server;
+  for (json bad :
+       {json{{"taskSupport", "sometimes"}}, json{{"taskSupport", 1}}, json("optional")}) {
+    Status added = server.addToolProvider(std::make_shared<FakeProvider>(catalogWith(bad)));
+    EXPECT_EQ(added.code(), StatusCode::kInvalidArgument) << bad.dump();
+    EXPECT_NE(added.message().find("taskSupport"), std::string::npos);
+  }
+}
+
+TEST(ProviderBridge, APluginToolBecomesATaskThroughToolContext) {
+  server::Server server;
+  ASSERT_TRUE(server
+                  .addToolProvider(
+                      std::make_shared<FakeProvider>(catalogWith({{"taskSupport", "optional"}})))
+                  .ok());
+  protocol::ClientContext client;
+  client.era = protocol::Era::kModern;
+  client.version = "2026-07-28";
+  client.capabilities = {{"extensions", {{protocol::kTasksExtension, json::object()}}}};
+  auto stream = std::make_shared<testing::CaptureStream>();
+  jsonrpc::Message request;
+  request.kind = jsonrpc::MessageKind::kRequest;
+  request.id = 1;
+  request.method = "tools/call";
+  request.params = {{"name", "job"}};
+  server.handleRequest(server::Call{request, client, nullptr, stream});
+  json created = stream->wait();
+  ASSERT_EQ(created["result"]["resultType"], "task") << created.dump();
+  std::string id = created["result"]["taskId"];
+  json state;
+  for (int i = 0; i < 200; ++i) {
+    state = server.tasks().state(id).ok() ? server.tasks().state(id)->detailedJson() : json();
+    if (state.value("status", "") == "completed") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(state["result"]["content"][0]["text"], "task");
+}
+
+}  // namespace
+}  // namespace switchboard::mcp
