@@ -6,9 +6,17 @@
 // line and passes it as --resume to the next run, unless the request names its own
 // session. A run that names an unknown session makes it forget.
 //
+// Worktree: with "git_worktree" the first run prepares the agent's worktree (or finds it
+// from an earlier life) and later runs reuse it without asking git again, as long as its
+// folder still holds a .git entry. The worker never removes it: the host destroys an
+// agent's runtime on stop, restart, update and gateway shutdown as well as on delete, and
+// cannot tell them apart, so the worktree and its branch stay — with any uncommitted work —
+// until someone removes them (`git worktree remove`, which refuses while it is dirty). The
+// destructor logs where it is and how to remove it.
+//
 // Ownership: the host owns the worker; the worker owns its queued and running runs and
-// shares the timer of its type. Destroying it kills the running claude and answers every
-// run still queued with Cancelled.
+// shares the timer of its type. Destroying it kills the running claude (or git) and
+// answers every run still queued with Cancelled.
 //
 // Thread safety: call() may be invoked concurrently.
 #pragma once
@@ -41,16 +49,19 @@ class ClaudeCodeWorker final : public Agent {
   struct State {
     Host* host = nullptr;
     std::string agent_id;
-    ClaudeOptions options;
+    std::shared_ptr<const ClaudeOptions> options;
     std::shared_ptr<DeadlineTimer> timer;
     std::mutex mu;
     std::string session;  // to resume next
+    bool worktree_ready = false;
     std::shared_ptr<ClaudeRun> current;
     std::deque<std::shared_ptr<ClaudeRun>> queue;
     bool closed = false;
   };
   static void runEnded(const std::shared_ptr<State>& state, const ClaudeRun* run,
-                       const std::string& session, bool forget);
+                       const RunOutcome& outcome);
+  // The worktree was prepared earlier and its folder is still there.
+  static bool worktreeReady(const State& state);
 
   std::shared_ptr<State> state_;
 };

@@ -57,6 +57,16 @@ std::string budgetText(double usd) {
   return buffer;
 }
 
+Status readProgram(const json& config, const char* key, std::string& out) {
+  auto it = config.find(key);
+  if (it == config.end()) return {};
+  if (!it->is_string() || it->get<std::string>().empty()) {
+    return Status::invalidArgument(std::string(key) + " must be a non-empty string");
+  }
+  out = it->get<std::string>();
+  return {};
+}
+
 std::int64_t smallerLimit(std::int64_t a, std::int64_t b) {
   if (a <= 0) return std::max<std::int64_t>(b, 0);
   if (b <= 0) return a;
@@ -77,6 +87,7 @@ Result<ClaudePluginSettings> ClaudePluginSettings::parse(std::string_view config
     }
     s.claude_path = it->get<std::string>();
   }
+  SB_RETURN_IF_ERROR(readProgram(*config, "git_path", s.git_path));
   SB_RETURN_IF_ERROR(readEnv(*config, s.env));
   return s;
 }
@@ -88,14 +99,11 @@ Result<ClaudeOptions> ClaudeOptions::parse(const ClaudePluginSettings& plugin,
   const json& config = *parsed;
   ClaudeOptions o;
   o.program = plugin.claude_path;
+  o.git_program = plugin.git_path;
   o.model = spec.model;
   o.system_prompt = spec.system_prompt;
-  if (auto it = config.find("claude_path"); it != config.end()) {
-    if (!it->is_string() || it->get<std::string>().empty()) {
-      return Status::invalidArgument("claude_path must be a non-empty string");
-    }
-    o.program = it->get<std::string>();
-  }
+  SB_RETURN_IF_ERROR(readProgram(config, "claude_path", o.program));
+  SB_RETURN_IF_ERROR(readProgram(config, "git_path", o.git_program));
   if (auto it = config.find("workspace"); it != config.end()) {
     if (!it->is_string() || it->get<std::string>().empty()) {
       return Status::invalidArgument("workspace must be a non-empty string");
@@ -140,6 +148,32 @@ Result<ClaudeOptions> ClaudeOptions::parse(const ClaudePluginSettings& plugin,
     if (!it->is_object()) return Status::invalidArgument("mcp_servers must be an object");
     o.mcp_config_json = json{{"mcpServers", *it}}.dump();
   }
+  if (auto it = config.find("control_channel"); it != config.end()) {
+    if (!it->is_boolean()) return Status::invalidArgument("control_channel must be true or false");
+    o.control_channel = it->get<bool>();
+  }
+  auto policy_config = config.find("tool_policy");
+  Result<ToolPolicy> policy =
+      ToolPolicy::parse(policy_config == config.end() ? nullptr : &*policy_config);
+  if (!policy.ok()) return policy.status();
+  if (policy->configured() && !o.control_channel) {
+    return Status::invalidArgument(
+        "tool_policy needs the control channel (the CLI asks for permission only over it); "
+        "remove \"control_channel\": false or the tool_policy");
+  }
+  if (policy->configured() &&
+      (o.permission_mode == "bypassPermissions" || o.permission_mode == "dontAsk")) {
+    return Status::invalidArgument("with permission_mode " + o.permission_mode +
+                                   " claude never asks, so the tool_policy would never apply; "
+                                   "use another permission_mode or drop the tool_policy");
+  }
+  o.tool_policy = std::make_shared<const ToolPolicy>(std::move(*policy));
+  if (auto it = config.find("git_worktree"); it != config.end()) {
+    Result<WorktreeOptions> worktree =
+        WorktreeOptions::parse(*it, o.workspace, folderName(spec.id));
+    if (!worktree.ok()) return worktree.status();
+    o.worktree = std::move(*worktree);
+  }
   return o;
 }
 
@@ -167,9 +201,13 @@ Result<ClaudeInvocation> ClaudeOptions::invocation(const AgentRequest& request,
     inv.max_budget_usd = request.max_cost_usd;
   }
   inv.resumed_session = request.session_id.empty() ? remembered_session : request.session_id;
+  inv.prompt = prompt;
 
   std::vector<std::string>& a = inv.argv;
   a = {program, "-p", "--output-format", "stream-json", "--verbose"};
+  if (control_channel) {
+    a.insert(a.end(), {"--input-format", "stream-json", "--permission-prompt-tool", "stdio"});
+  }
   if (!model.empty()) a.insert(a.end(), {"--model", model});
   if (!system_prompt.empty()) a.insert(a.end(), {"--append-system-prompt", system_prompt});
   auto joinedRules = [](const std::vector<std::string>& rules) {
@@ -187,8 +225,9 @@ Result<ClaudeInvocation> ClaudeOptions::invocation(const AgentRequest& request,
   // Always strict: the user's own (or a checkout's .mcp.json) servers never load.
   a.insert(a.end(), {"--strict-mcp-config", "--mcp-config", mcp_config_json});
   if (!inv.resumed_session.empty()) a.insert(a.end(), {"--resume", inv.resumed_session});
-  // After "--" a prompt that starts with '-' is not taken for an option.
-  a.insert(a.end(), {"--", prompt});
+  // After "--" a prompt that starts with '-' is not taken for an option. With the channel
+  // the prompt goes to stdin instead (no argv size limit, not shown by ps).
+  if (!control_channel) a.insert(a.end(), {"--", prompt});
   return inv;
 }
 
@@ -198,9 +237,21 @@ ProcessSpec ClaudeOptions::processSpec(std::vector<std::string> argv,
   spec.argv = std::move(argv);
   spec.env = env;
   spec.inherit_env = true;
+  spec.cwd = cwd();
+  spec.owner = owner;
+  // Without the channel stdin is /dev/null: -p with an open silent stdin waits 3 s for it.
+  spec.pipe_stdin = control_channel;
+  return spec;
+}
+
+ProcessSpec ClaudeOptions::gitProcessSpec(const std::string& owner) const {
+  ProcessSpec spec;
+  spec.argv = {git_program};
+  spec.env = env;
+  spec.env.insert(spec.env.end(), {"GIT_TERMINAL_PROMPT=0", "LC_ALL=C"});
+  spec.inherit_env = true;
   spec.cwd = workspace;
   spec.owner = owner;
-  spec.pipe_stdin = false;  // -p with an open silent stdin waits 3 s for it
   return spec;
 }
 

@@ -109,6 +109,13 @@ AgentReply makeClaudeReply(const StreamJsonParser& parsed, const RunEnd& end) {
                  {"session_id", parsed.sessionId()},
                  {"num_turns", result->num_turns},
                  {"terminal_reason", result->terminal_reason}};
+  if (end.tool_decisions.is_array()) {
+    output["tool_decisions"] = end.tool_decisions;
+    const auto kept = static_cast<std::int64_t>(end.tool_decisions.size());
+    if (end.tool_decisions_seen > kept)
+      output["tool_decisions_dropped"] = end.tool_decisions_seen - kept;
+  }
+  if (!end.worktree.empty()) output["worktree"] = end.worktree;
   reply.output_json = output.dump();
   return reply;
 }

@@ -4,9 +4,12 @@
 // Rules (the CLI's result line is authoritative, see stream_json_parser.hpp):
 //   cancelled by us: Cancelled; our timeout fired (and no successful result): DeadlineExceeded;
 //   a result with is_error false: OK, output {"text", "session_id", "num_turns",
-//   "terminal_reason"}; error_max_budget_usd / budget_exhausted: ResourceExhausted with what was
-//   spent; error_max_turns: ResourceExhausted "max turns N reached"; a transient API error
-//   (HTTP 429/5xx, api_error connection_failed, overloaded, rate limit, timeout): Unavailable;
+//   "terminal_reason"}, plus "tool_decisions" (the control channel's permission decisions,
+//   ControlChannel::decisionRecord; "tool_decisions_dropped" counts any past the first 200)
+//   and "worktree" (the git worktree claude ran in) when they apply;
+//   error_max_budget_usd / budget_exhausted: ResourceExhausted with what was spent;
+//   error_max_turns: ResourceExhausted "max turns N reached"; a transient API error (HTTP
+//   429/5xx, api_error connection_failed, overloaded, rate limit, timeout): Unavailable;
 //   any other error result (including "Not logged in"): Internal with the errors and the
 //   stderr tail; no result line: NotFound when --resume named an unknown session, else
 //   Unavailable "claude <ProcessExit::describe()> without a result line; stderr: <tail>".
@@ -16,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -34,6 +38,9 @@ struct RunEnd {
   ProcessExit exit;
   ProcessStats stats;
   std::string stderr_text;  // what the process wrote on stderr (its tail is quoted)
+  nlohmann::json tool_decisions;         // array with the control channel, else null
+  std::int64_t tool_decisions_seen = 0;  // how many there were (the array may be cut)
+  std::string worktree;                  // the git worktree claude ran in, or ""
 };
 
 AgentReply makeClaudeReply(const StreamJsonParser& parsed, const RunEnd& end);

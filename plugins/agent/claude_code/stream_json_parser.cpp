@@ -160,8 +160,20 @@ StreamJsonParser::Update StreamJsonParser::feed(std::string_view text) {
     if (!result_->session_id.empty()) session_id_ = result_->session_id;
     usage_ = result_->usage;
     update.usage_changed = true;
+    update.result = true;
     update.progress =
         "claude finished: " + (result_->subtype.empty() ? std::string("result") : result_->subtype);
+  } else if (type == "control_request") {
+    const json* request = member(line, "request");
+    std::string id = str(line, "request_id");
+    if (request != nullptr && request->is_object() && !id.empty()) {
+      update.control = ControlRequest{id, str(*request, "subtype"), *request};
+    }
+  } else if (type == "control_response") {
+    const json* response = member(line, "response");
+    if (response != nullptr && response->is_object() && str(*response, "subtype") == "error") {
+      update.progress = shortText("claude refused a control request: " + str(*response, "error"));
+    }
   }
   return update;
 }

@@ -14,10 +14,15 @@
 // total_cost_usd. modelUsage and total_cost_usd are not per call: after --resume they
 // include what the resumed session cost before (seen with 2.1.330).
 //
+// Control protocol (--input-format stream-json): a "control_request" line from the CLI is
+// handed back in Update::control for the run to answer (control_channel.hpp); a
+// "control_response" (the CLI's answer to ours) only adds progress when it is an error.
+//
 // Thread safety: none; one parser per run, fed by one thread at a time.
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 #include <string>
@@ -43,11 +48,20 @@ struct ClaudeResult {
   Usage usage;                  // this invocation (see the header comment)
 };
 
+// A request the CLI sent on stdout that the host must answer on stdin.
+struct ControlRequest {
+  std::string request_id;
+  std::string subtype;     // can_use_tool, hook_callback, elicitation, ...
+  nlohmann::json request;  // the whole "request" object
+};
+
 class StreamJsonParser {
  public:
   struct Update {
     bool usage_changed = false;
+    bool result = false;   // this line was the result line
     std::string progress;  // a short human-readable line, or empty
+    std::optional<ControlRequest> control;
   };
 
   Update feed(std::string_view line);

@@ -2,7 +2,10 @@
 // real Claude Code CLI offline (ANTHROPIC_BASE_URL=baseUrl()).
 //
 // It answers POST /v1/messages (SSE when the body asks for "stream", JSON otherwise) with
-// one text reply and the token counts of the current Script, POST /v1/messages/count_tokens,
+// the current Script: first one tool_use reply per request for each of Script::tool_uses in
+// turn (stop_reason "tool_use", the model asking Claude Code to run that tool), then the
+// text reply for every later request, with the Script's token counts. It also answers
+// POST /v1/messages/count_tokens,
 // and HEAD/GET /api/hello; any other path gets 404 and is recorded in unknownPaths(). In
 // hang mode a messages request never gets an answer (until the fake is destroyed). Every
 // messages request is recorded (path and body) for assertions.
@@ -13,6 +16,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -28,7 +32,13 @@ namespace switchboard::plugins::testing {
 
 class FakeMessagesApi {
  public:
+  // One turn in which the model calls a tool: {"type":"tool_use","id","name","input"}.
+  struct ToolUse {
+    std::string name;        // "Bash", "Write", "mcp__server__tool", ...
+    std::string input_json;  // the tool's input object
+  };
   struct Script {
+    std::vector<ToolUse> tool_uses;  // served first, one per messages request
     std::string text = "Hello from the fake Messages API.";
     std::int64_t input_tokens = 12;
     std::int64_t output_tokens = 7;
@@ -60,10 +70,15 @@ class FakeMessagesApi {
   std::vector<std::string> unknownPaths() const;
   // Messages requests that are hanging now.
   int hanging() const;
+  // The id of the tool_use block served for Script::tool_uses[index] ("" if not served yet).
+  std::string toolUseId(std::size_t index) const;
 
  private:
-  std::string sseReply(const Script& script, const std::string& model, std::uint64_t serial) const;
-  std::string jsonReply(const Script& script, const std::string& model, std::uint64_t serial) const;
+  // `tool` is the tool_use to answer with, or null for the text reply.
+  std::string sseReply(const Script& script, const ToolUse* tool, const std::string& model,
+                       std::uint64_t serial) const;
+  std::string jsonReply(const Script& script, const ToolUse* tool, const std::string& model,
+                        std::uint64_t serial) const;
 
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
@@ -74,6 +89,8 @@ class FakeMessagesApi {
   int hanging_ = 0;
   std::uint64_t next_message_ = 1;
   Script script_;
+  std::size_t tool_uses_served_ = 0;     // of script_.tool_uses
+  std::vector<std::string> served_ids_;  // tool_use ids, in the order served
   std::vector<Request> requests_;
   std::vector<std::string> unknown_;
 };

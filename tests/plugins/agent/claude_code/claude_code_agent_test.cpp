@@ -1,160 +1,25 @@
 // The claude_code agent type through the real plugin host and process supervisor, running
 // the REAL Claude Code CLI (from the e2e cache) against a loopback fake of the Messages API
-// (tests/plugins/support/fake_messages_api.hpp), with a temporary HOME so nothing of the
-// machine's own Claude setup is read or written.
+// (see claude_cli_fixture.hpp). The agents here use the default control channel.
 #include <gtest/gtest.h>
-#include <signal.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <chrono>
-#include <condition_variable>
-#include <filesystem>
-#include <fstream>
-#include <mutex>
-#include <nlohmann/json.hpp>
-#include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "tests/plugins/support/agent_waiter.hpp"
-#include "tests/plugins/support/fake_messages_api.hpp"
-#include "tests/plugins/support/plugin_loader.hpp"
-#include "tests/plugins/support/temp_dir.hpp"
+#include "tests/plugins/agent/claude_code/claude_cli_fixture.hpp"
 
 namespace switchboard::plugins {
 namespace {
 
-using nlohmann::json;
+using testing::gone;
+using testing::groupGone;
+using testing::json;
+using testing::processGroupOf;
+using testing::Waiter;
 using namespace std::chrono_literals;
-namespace fs = std::filesystem;
 
-using Waiter = testing::AgentWaiter;
-
-std::string readFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-// Live processes whose environment holds `needle` (e.g. "HOME=<the temp home>").
-std::vector<int> processesWithEnv(const std::string& needle) {
-  std::vector<int> pids;
-  std::error_code ec;
-  for (const fs::directory_entry& entry : fs::directory_iterator("/proc", ec)) {
-    std::string name = entry.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::string env = readFile(entry.path() / "environ");
-    std::string state = readFile(entry.path() / "stat");
-    std::size_t paren = state.rfind(')');
-    if (paren != std::string::npos && paren + 2 < state.size() && state[paren + 2] == 'Z') continue;
-    std::string wanted = needle;
-    wanted.push_back('\0');
-    if (env.find(wanted) != std::string::npos ||
-        (env.size() >= needle.size() && env.ends_with(needle))) {
-      pids.push_back(std::stoi(name));
-    }
-  }
-  return pids;
-}
-
-int processGroupOf(int pid) {
-  std::string stat = readFile("/proc/" + std::to_string(pid) + "/stat");
-  std::size_t paren = stat.rfind(')');
-  if (paren == std::string::npos) return -1;
-  std::istringstream fields(stat.substr(paren + 2));
-  std::string state, ppid, pgrp;
-  fields >> state >> ppid >> pgrp;
-  return pgrp.empty() ? -1 : std::stoi(pgrp);
-}
-
-bool gone(int pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
-bool groupGone(int pgid) { return ::kill(-pgid, 0) != 0 && errno == ESRCH; }
-
-class ClaudeCodeAgentTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    ASSERT_TRUE(fs::exists(SB_CLAUDE_CLI))
-        << "The Claude Code CLI is not installed at " << SB_CLAUDE_CLI
-        << ": run `bash .ci/install-deps --test` (or set SWITCHBOARD_E2E_CACHE to the folder it "
-           "filled).";
-    ASSERT_TRUE(fake_.running()) << "the fake Messages API did not start";
-    ASSERT_FALSE(tmp_.path().empty());
-    home_ = tmp_.path() / "home";
-    fs::create_directories(home_);
-    auto type = testing::loadPluginForTest<AgentType>(
-        "agent", "claude_code", json{{"claude_path", SB_CLAUDE_CLI}}.dump(), tmp_.path() / "data");
-    ASSERT_TRUE(type.ok()) << type.status().toString();
-    type_ = *type;
-  }
-
-  void TearDown() override {
-    // Nothing the CLI started may outlive a test.
-    EXPECT_TRUE(processesWithEnv(homeNeedle()).empty())
-        << "a claude process with the test HOME is still running";
-  }
-
-  std::string homeNeedle() const { return "HOME=" + home_.string(); }
-
-  json env() const {
-    return json{{"HOME", home_.string()},
-                {"ANTHROPIC_BASE_URL", fake_.baseUrl()},
-                {"ANTHROPIC_API_KEY", "sk-ant-fake-for-tests"},
-                {"DISABLE_AUTOUPDATER", "1"},
-                {"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"},
-                {"DISABLE_TELEMETRY", "1"},
-                {"DISABLE_ERROR_REPORTING", "1"},
-                {"DISABLE_BUG_COMMAND", "1"},
-                {"CLAUDE_CODE_MAX_RETRIES", "0"}};
-  }
-
-  Result<std::unique_ptr<Agent>> make(json config = json::object(),
-                                      const std::string& id = "ag_cc") {
-    if (!config.contains("env")) config["env"] = env();
-    Status valid = testing::validateAgainstSchema(type_->agentConfigSchema(), config.dump());
-    if (!valid.ok()) return valid;
-    AgentSpec spec;
-    spec.id = id;
-    spec.name = id;
-    spec.model = "claude-opus-5-5";
-    spec.config_json = config.dump();
-    return type_->createAgent(spec);
-  }
-
-  static AgentRequest request(const std::string& prompt, const std::string& id = "rq_1") {
-    AgentRequest r;
-    r.request_id = id;
-    r.input_json = json{{"prompt", prompt}}.dump();
-    return r;
-  }
-
-  // The pid of the claude process of this test, once it runs (-1 if none within the wait).
-  int waitForClaudePid(std::chrono::milliseconds timeout = 10s) {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-      std::vector<int> pids = processesWithEnv(homeNeedle());
-      if (!pids.empty()) return pids.front();
-      std::this_thread::sleep_for(20ms);
-    }
-    return -1;
-  }
-
-  bool waitForHangingRequest(std::chrono::milliseconds timeout = 15s) {
-    auto until = std::chrono::steady_clock::now() + timeout;
-    while (std::chrono::steady_clock::now() < until) {
-      if (fake_.hanging() > 0) return true;
-      std::this_thread::sleep_for(20ms);
-    }
-    return false;
-  }
-
-  testing::FakeMessagesApi fake_;
-  testing::TempDirForTest tmp_;
-  fs::path home_;
-  std::shared_ptr<AgentType> type_;
-};
+class ClaudeCodeAgentTest : public testing::ClaudeCliFixture {};
 
 TEST_F(ClaudeCodeAgentTest, CompletesATaskWithTextSessionTokensAndCost) {
   testing::FakeMessagesApi::Script script;

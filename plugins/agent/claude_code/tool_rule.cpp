@@ -1,0 +1,131 @@
+#include "plugins/agent/claude_code/tool_rule.hpp"
+
+#include <array>
+#include <utility>
+#include <vector>
+
+namespace switchboard::plugins {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kPatternFields = {{
+    {"Bash", "command"},
+    {"Read", "file_path"},
+    {"Write", "file_path"},
+    {"Edit", "file_path"},
+    {"MultiEdit", "file_path"},
+    {"NotebookEdit", "notebook_path"},
+    {"WebFetch", "url"},
+    {"WebSearch", "query"},
+}};
+
+bool nameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '*';
+}
+
+std::string_view trimmed(std::string_view s) {
+  constexpr std::string_view kBlank = " \t\r\n";
+  std::size_t begin = s.find_first_not_of(kBlank);
+  if (begin == std::string_view::npos) return {};
+  return s.substr(begin, s.find_last_not_of(kBlank) - begin + 1);
+}
+
+// A command a pattern may allow: no chaining, pipes, substitution or redirection.
+bool simpleCommand(std::string_view command) {
+  if (command.find_first_of(";&|`><\n\r") != std::string_view::npos) return false;
+  return command.find("$(") == std::string_view::npos;
+}
+
+// The command and every piece of it between ; & | and line breaks.
+std::vector<std::string_view> commandPieces(std::string_view command) {
+  std::vector<std::string_view> pieces{trimmed(command)};
+  std::size_t start = 0;
+  while (start <= command.size()) {
+    std::size_t end = command.find_first_of(";&|\n\r", start);
+    std::string_view piece =
+        trimmed(command.substr(start, end == std::string_view::npos ? end : end - start));
+    if (!piece.empty()) pieces.push_back(piece);
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return pieces;
+}
+
+}  // namespace
+
+std::string_view ToolRule::patternField(std::string_view tool_name) {
+  for (const auto& [tool, field] : kPatternFields) {
+    if (tool == tool_name) return field;
+  }
+  return {};
+}
+
+bool ToolRule::globMatch(std::string_view pattern, std::string_view text) {
+  // Greedy with backtracking to the last '*': linear in practice, never exponential.
+  std::size_t p = 0, t = 0;
+  std::size_t star = std::string_view::npos, resume = 0;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = t;
+    } else if (p < pattern.size() && pattern[p] == text[t]) {
+      ++p;
+      ++t;
+    } else if (star != std::string_view::npos) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+Result<ToolRule> ToolRule::parse(std::string_view text) {
+  auto bad = [&](const std::string& why) {
+    return Status::invalidArgument("tool rule \"" + std::string(text) + "\": " + why);
+  };
+  ToolRule rule;
+  rule.text_ = std::string(text);
+  std::size_t open = text.find('(');
+  std::string_view name = text.substr(0, open);
+  if (open != std::string_view::npos) {
+    if (text.back() != ')') return bad("a pattern is written NAME(PATTERN), with ')' last");
+    std::string_view pattern = text.substr(open + 1, text.size() - open - 2);
+    if (trimmed(pattern).empty()) return bad("the pattern in parentheses is empty");
+    if (pattern.find_first_of("\n\r") != std::string_view::npos)
+      return bad("the pattern holds a line break");
+    rule.pattern_ = std::string(pattern);
+    rule.has_pattern_ = true;
+  }
+  if (name.empty()) return bad("the tool name is empty");
+  for (char c : name) {
+    if (!nameChar(c))
+      return bad("a tool name holds only letters, digits, '_', '-' and the wildcard '*'");
+  }
+  if (rule.has_pattern_ && patternField(name).empty()) {
+    return bad(
+        "only Bash, Read, Write, Edit, MultiEdit, NotebookEdit, WebFetch and WebSearch take a "
+        "pattern; write the tool name alone");
+  }
+  rule.name_ = std::string(name);
+  return rule;
+}
+
+bool ToolRule::matches(std::string_view tool_name, const nlohmann::json& input, Use use) const {
+  if (!globMatch(name_, tool_name)) return false;
+  if (!has_pattern_) return true;
+  if (!input.is_object()) return false;
+  auto field = input.find(std::string(patternField(name_)));
+  if (field == input.end() || !field->is_string()) return false;
+  const std::string& value = field->get_ref<const std::string&>();
+  if (name_ != "Bash") return globMatch(pattern_, value);
+  if (use == Use::kAllow) return simpleCommand(value) && globMatch(pattern_, trimmed(value));
+  for (std::string_view piece : commandPieces(value)) {
+    if (globMatch(pattern_, piece)) return true;
+  }
+  return false;
+}
+
+}  // namespace switchboard::plugins
