@@ -20,7 +20,7 @@ Result<std::unique_ptr<AgentType>> makeAnthropicAgent(const PluginContext& conte
                          /*key_required=*/true};
   return std::unique_ptr<AgentType>(std::make_unique<ModelAgentType>(
       std::make_shared<AnthropicDialect>(), std::move(defaults), context.config_json,
-      kAgentConfigSchema, context.host));
+      kAgentConfigSchema, context.host, context.data_dir));
 }
 
 }  // namespace

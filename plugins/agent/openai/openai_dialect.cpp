@@ -1,7 +1,8 @@
 #include "plugins/agent/openai/openai_dialect.hpp"
 
 #include <algorithm>
-#include <nlohmann/json.hpp>
+
+#include "plugins/agent/openai/openai_stream.hpp"
 
 namespace switchboard::plugins {
 
@@ -13,17 +14,45 @@ std::vector<std::pair<std::string, std::string>> OpenAIDialect::headers(
   return {{"Authorization", "Bearer " + settings.api_key}};
 }
 
-std::string OpenAIDialect::requestBody(const ModelSettings& settings, const std::string& prompt,
-                                       std::int64_t max_tokens) const {
+std::string OpenAIDialect::requestBody(const ModelSettings& settings,
+                                       const std::vector<ModelTurn>& history,
+                                       const std::string& prompt, std::int64_t max_tokens) const {
   json messages = json::array();
   if (!settings.system_prompt.empty()) {
     messages.push_back({{"role", "system"}, {"content", settings.system_prompt}});
+  }
+  for (const ModelTurn& turn : history) {
+    messages.push_back({{"role", "user"}, {"content", turn.user}});
+    messages.push_back({{"role", "assistant"}, {"content", turn.assistant}});
   }
   messages.push_back({{"role", "user"}, {"content", prompt}});
   json body = {{"model", settings.model}, {"messages", std::move(messages)}};
   body[settings.max_tokens_field] = max_tokens;
   if (settings.temperature) body["temperature"] = *settings.temperature;
+  if (settings.stream) {
+    body["stream"] = true;
+    body["stream_options"] = {{"include_usage", true}};
+  }
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+Result<Usage> OpenAIDialect::readUsage(const json& usage) {
+  Result<std::int64_t> prompt = tokenCount(usage, "prompt_tokens");
+  if (!prompt.ok()) return prompt.status();
+  Result<std::int64_t> completion = tokenCount(usage, "completion_tokens");
+  if (!completion.ok()) return completion.status();
+  std::int64_t cached = 0;
+  if (auto details = usage.find("prompt_tokens_details");
+      details != usage.end() && details->is_object()) {
+    Result<std::int64_t> n = tokenCount(*details, "cached_tokens");
+    if (!n.ok()) return n.status();
+    cached = std::min(*n, *prompt);
+  }
+  Usage u;
+  u.input_tokens = *prompt - cached;
+  u.cache_read_tokens = cached;
+  u.output_tokens = *completion;
+  return u;
 }
 
 Result<ModelAnswer> OpenAIDialect::parseAnswer(std::string_view body) const {
@@ -54,21 +83,14 @@ Result<ModelAnswer> OpenAIDialect::parseAnswer(std::string_view body) const {
   auto usage = doc.find("usage");
   if (usage == doc.end() || usage->is_null()) return answer;
   if (!usage->is_object()) return Status::invalidArgument("usage is not an object");
-  Result<std::int64_t> prompt = tokenCount(*usage, "prompt_tokens");
-  if (!prompt.ok()) return prompt.status();
-  Result<std::int64_t> completion = tokenCount(*usage, "completion_tokens");
-  if (!completion.ok()) return completion.status();
-  std::int64_t cached = 0;
-  if (auto details = usage->find("prompt_tokens_details");
-      details != usage->end() && details->is_object()) {
-    Result<std::int64_t> n = tokenCount(*details, "cached_tokens");
-    if (!n.ok()) return n.status();
-    cached = std::min(*n, *prompt);
-  }
-  answer.usage.input_tokens = *prompt - cached;
-  answer.usage.cache_read_tokens = cached;
-  answer.usage.output_tokens = *completion;
+  Result<Usage> counted = readUsage(*usage);
+  if (!counted.ok()) return counted.status();
+  answer.usage = *counted;
   return answer;
+}
+
+std::unique_ptr<StreamDecoder> OpenAIDialect::streamDecoder() const {
+  return std::make_unique<OpenAIStream>();
 }
 
 }  // namespace switchboard::plugins

@@ -20,7 +20,7 @@ Result<std::unique_ptr<AgentType>> makeOpenAIAgent(const PluginContext& context)
                          /*key_required=*/false};
   return std::unique_ptr<AgentType>(std::make_unique<ModelAgentType>(
       std::make_shared<OpenAIDialect>(), std::move(defaults), context.config_json,
-      kAgentConfigSchema, context.host));
+      kAgentConfigSchema, context.host, context.data_dir));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // ModelDialect: what one model API looks like on the wire — the path, the headers, the
-// request body and how an answer or an error body is read. ModelWorker does the rest
-// (timeouts, retries, cancellation, metering) the same way for every dialect.
+// request body (streamed or not, with the conversation so far), how a whole answer, a
+// stream of events (through a StreamDecoder) or an error body is read. ModelWorker does the
+// rest (timeouts, retries, cancellation, metering, memory) the same way for every dialect.
 //
 // Implementations: plugins/agent/anthropic (Messages API), plugins/agent/openai (chat
 // completions). Thread safety: implementations are immutable; every method is const and may
@@ -8,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -26,6 +28,14 @@ struct ModelAnswer {
   Usage usage;  // tokens only; the worker adds turns and cost
 };
 
+// One earlier exchange of a conversation: what the user asked and what the model answered.
+struct ModelTurn {
+  std::string user;
+  std::string assistant;
+};
+
+class StreamDecoder;
+
 class ModelDialect {
  public:
   virtual ~ModelDialect() = default;
@@ -34,10 +44,15 @@ class ModelDialect {
   // Authentication and version headers (the key goes only here).
   virtual std::vector<std::pair<std::string, std::string>> headers(
       const ModelSettings& settings) const = 0;
-  virtual std::string requestBody(const ModelSettings& settings, const std::string& prompt,
+  // The earlier turns go before `prompt` as alternating user and assistant messages; the
+  // body asks for a stream when settings.stream is set.
+  virtual std::string requestBody(const ModelSettings& settings,
+                                  const std::vector<ModelTurn>& history, const std::string& prompt,
                                   std::int64_t max_tokens) const = 0;
   // A 2xx body. InvalidArgument saying what is wrong when it is not an answer.
   virtual Result<ModelAnswer> parseAnswer(std::string_view body) const = 0;
+  // A new decoder for one streamed answer.
+  virtual std::unique_ptr<StreamDecoder> streamDecoder() const = 0;
   // The provider's own message in an error body, "" when none. The default reads the
   // shape both Anthropic and OpenAI use, {"error": {"type", "message"}} ("type: message"),
   // and the {"error": "text"} or {"message": "text"} of some local servers.

@@ -146,6 +146,18 @@ Result<ModelSettings> ModelSettings::parse(const ModelDefaults& defaults,
   Result<BaseUrl> base = BaseUrl::parse(base_url);
   if (!base.ok()) return base.status();
   s.base = std::move(*base);
+  if (const json* v = pick(a, p, "stream"); v != nullptr) {
+    if (!v->is_boolean()) return Status::invalidArgument("stream must be true or false");
+    s.stream = v->get<bool>();
+  }
+  if (auto m = a.find("memory"); m != a.end() && !m->is_null()) {
+    auto turns = m->is_object() ? m->find("max_turns") : m->end();
+    if (!m->is_object() || turns == m->end() || !turns->is_number_integer() ||
+        turns->get<std::int64_t>() < 1 || m->size() != 1) {
+      return Status::invalidArgument("memory must be {\"max_turns\": an integer >= 1}");
+    }
+    s.memory_max_turns = turns->get<std::int64_t>();
+  }
   if (const json* t = pick(a, p, "temperature"); t != nullptr) {
     if (!t->is_number()) return Status::invalidArgument("temperature must be a number");
     s.temperature = t->get<double>();

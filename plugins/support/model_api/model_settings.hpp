@@ -64,10 +64,12 @@ struct ModelSettings {
   std::int64_t retry_base_ms = 500;         // backoff: base * 2^(retry-1), capped at 30 s
   std::int64_t max_retry_wait_ms = 60000;   // a longer Retry-After ends the call instead
   std::optional<ModelPrice> price;          // none: cost is reported as 0 and said so
+  bool stream = true;                       // ask for a server-sent event stream
+  std::int64_t memory_max_turns = 0;        // agent config memory.max_turns; 0 = no memory
 
   // InvalidArgument when a config is malformed, the base URL is not http(s), no model is
   // named (spec.model or config "model"), or a required key is missing (naming where it was
-  // looked for, never a value).
+  // looked for, never a value). `memory` is read from the agent's config only.
   static Result<ModelSettings> parse(const ModelDefaults& defaults, std::string_view plugin_config,
                                      const AgentSpec& spec);
 };

@@ -1,35 +1,16 @@
 #include "plugins/support/model_api/model_worker.hpp"
 
-#include <httplib.h>
-
 #include <algorithm>
-#include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <cstdio>
 #include <functional>
-#include <system_error>
 #include <nlohmann/json.hpp>
+#include <system_error>
 
+#include "plugins/support/model_api/call_budget.hpp"
+#include "plugins/support/model_api/model_attempt.hpp"
 #include "plugins/support/model_api/retry_policy.hpp"
 
 namespace switchboard::plugins {
-
-struct ModelWorker::CallState {
-  std::mutex mu;
-  std::condition_variable cv;
-  bool cancelled = false;
-  httplib::Client* active = nullptr;  // the attempt in flight, stopped by cancel()
-  std::atomic<bool> finished{false};
-
-  void cancel() {
-    std::lock_guard lock(mu);
-    cancelled = true;
-    if (active != nullptr) active->stop();
-    cv.notify_all();
-  }
-};
-
 namespace {
 
 using nlohmann::json;
@@ -37,13 +18,13 @@ using Clock = std::chrono::steady_clock;
 
 class ModelCall final : public AgentCall {
  public:
-  explicit ModelCall(std::weak_ptr<ModelWorker::CallState> state) : state_(std::move(state)) {}
+  explicit ModelCall(std::weak_ptr<ModelCallState> state) : state_(std::move(state)) {}
   void cancel() noexcept override {
     if (auto state = state_.lock()) state->cancel();
   }
 
  private:
-  std::weak_ptr<ModelWorker::CallState> state_;
+  std::weak_ptr<ModelCallState> state_;
 };
 
 // The prompt of an AgentRequest input: its "prompt" string, a bare string, or the JSON.
@@ -58,12 +39,6 @@ std::string promptOf(const std::string& input_json) {
   return input.dump();
 }
 
-std::string money(double usd) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "$%.6g", usd);
-  return buf;
-}
-
 // Everything that may reach a message passes through here: a server can echo the key.
 std::string scrub(std::string text, const std::string& key) {
   if (key.size() < 4) return text;
@@ -73,13 +48,10 @@ std::string scrub(std::string text, const std::string& key) {
   return text;
 }
 
-std::string firstBytes(std::string_view body) {
-  constexpr std::size_t kMax = 200;
-  std::string out(body.substr(0, kMax));
-  for (char& c : out) {
-    if (static_cast<unsigned char>(c) < 0x20) c = ' ';
-  }
-  return body.size() > kMax ? out + "..." : out;
+// "1200 tokens (200 output, estimated), $0.0045 spent"
+std::string spentText(const Usage& u, bool estimated) {
+  return std::to_string(u.totalTokens()) + " tokens (" + std::to_string(u.output_tokens) +
+         " output" + (estimated ? ", estimated" : "") + "), " + dollars(u.cost_usd) + " spent";
 }
 
 Status finalError(const ModelSettings& s, int status, const std::string& what) {
@@ -96,144 +68,130 @@ Status finalError(const ModelSettings& s, int status, const std::string& what) {
   return Status::internal(who + " answered" + code + ": " + what);
 }
 
+// An error event inside a stream, with the code its HTTP equivalent would have.
+Status streamError(const ModelSettings& s, const StreamError& e, const std::string& what) {
+  std::string text = s.type_name + " API sent an error mid-stream: " + what;
+  if (isRetryable(e.status)) return Status::unavailable(std::move(text));
+  if (e.status == 401 || e.status == 403) return Status::permissionDenied(std::move(text));
+  if (e.status >= 400 && e.status < 500) return Status::invalidArgument(std::move(text));
+  return Status::internal(std::move(text));
+}
+
 struct CallInput {
   std::shared_ptr<const ModelDialect> dialect;
   std::shared_ptr<const ModelSettings> settings;
   Host* host = nullptr;
   std::string agent_id;
+  std::shared_ptr<ConversationMemory> memory;
   AgentRequest request;
   std::string prompt;
   std::shared_ptr<AgentCallback> callback;
 };
 
-// One attempt's outcome: an answer, or the HTTP status (0 = none) and what went wrong.
-struct Attempt {
-  bool cancelled = false;
-  int status = 0;
-  std::string error;
-  std::string retry_after;
-  std::string retry_after_ms;
-  std::optional<ModelAnswer> answer;
-  bool malformed = false;
-};
-
-Attempt attemptOnce(const CallInput& in, ModelWorker::CallState& state, const std::string& body,
-                    Clock::time_point deadline) {
+// The reply of a stream that began and then stopped without an answer. Not retried.
+AgentReply afterBegun(const CallInput& in, const ModelAttempt::Outcome& a, std::int64_t timeout_ms) {
   const ModelSettings& s = *in.settings;
-  Attempt out;
-  httplib::Client client(s.base.origin);
-  if (!client.is_valid()) {
-    out.error = "the client cannot be made for " + s.base.origin;
-    return out;
+  AgentReply reply;
+  reply.usage = a.spent;
+  in.callback->onUsage(reply.usage);
+  const std::string spent = spentText(a.spent, true);
+  if (a.error_event) {
+    reply.status = streamError(s, *a.error_event, scrub(a.error_event->message, s.api_key) + " (" + spent + ")");
+  } else if (a.malformed) {
+    reply.status = Status::internal("malformed stream from the " + s.type_name +
+                                    " API: " + scrub(a.error, s.api_key) + " (" + spent + ")");
+  } else if (a.deadline) {
+    reply.status = Status::deadlineExceeded("the " + s.type_name + " API answer did not end within " +
+                                            std::to_string(timeout_ms) + " ms (" + spent + ")");
+  } else {
+    reply.status = Status::unavailable(
+        "the " + s.type_name + " API stream broke mid-answer (" + scrub(a.error, s.api_key) +
+        "); not retried, because the answer had begun and what it used is spent: " + spent);
   }
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-  left = std::max(left, std::chrono::milliseconds(1));
-  client.set_connection_timeout(std::min(left, std::chrono::milliseconds(s.connect_timeout_ms)));
-  // A little past the deadline, so that a read that times out is seen as the deadline.
-  client.set_read_timeout(left + std::chrono::milliseconds(20));
-  client.set_write_timeout(left + std::chrono::milliseconds(20));
-  client.set_keep_alive(false);
-  httplib::Headers headers;
-  for (auto& [name, value] : in.dialect->headers(s)) headers.emplace(name, value);
-  {
-    std::lock_guard lock(state.mu);
-    if (state.cancelled) {
-      out.cancelled = true;
-      return out;
-    }
-    state.active = &client;
-  }
-  httplib::Result res = client.Post((s.base.prefix + in.dialect->path()).c_str(), headers, body,
-                                    "application/json");
-  {
-    std::lock_guard lock(state.mu);
-    state.active = nullptr;
-    out.cancelled = state.cancelled;
-  }
-  if (out.cancelled) return out;
-  if (!res) {
-    out.error = Clock::now() >= deadline ? "no answer before the deadline"
-                                         : "transport error: " + httplib::to_string(res.error());
-    return out;
-  }
-  out.status = res->status;
-  out.retry_after = res->get_header_value("Retry-After");
-  out.retry_after_ms = res->get_header_value("retry-after-ms");
-  if (res->status >= 200 && res->status < 300) {
-    Result<ModelAnswer> answer = in.dialect->parseAnswer(res->body);
-    if (answer.ok()) {
-      out.answer = std::move(*answer);
-    } else {
-      out.malformed = true;
-      out.error = answer.status().message() + "; the body starts: " + firstBytes(res->body);
-    }
-    return out;
-  }
-  std::string message = in.dialect->errorMessage(res->body);
-  out.error = message.empty() ? firstBytes(res->body) : message;
-  return out;
+  return reply;
 }
 
-AgentReply runCall(const CallInput& in, ModelWorker::CallState& state) {
+AgentReply answered(const CallInput& in, ModelAttempt::Outcome& a, const CallBudget& budget) {
+  const ModelSettings& s = *in.settings;
+  AgentReply reply;
+  reply.usage = pricedTurn(a.answer->usage, s);
+  if (!s.price) {
+    in.callback->onProgress("no price for model " + s.model +
+                            " in the price table: its cost is recorded as $0");
+  }
+  if (a.output_estimated) {
+    in.callback->onProgress(s.type_name + " API: the stream gave no usage; the " +
+                            std::to_string(reply.usage.output_tokens) +
+                            " output tokens are an estimate from the text");
+  }
+  in.callback->onUsage(reply.usage);
+  if (std::string why = budget.exceeded(reply.usage); !why.empty()) {
+    reply.status = Status::resourceExhausted(why);
+    return reply;
+  }
+  json output = {{"text", a.answer->text}, {"model", s.model}, {"stop_reason", a.answer->stop_reason}};
+  reply.output_json = output.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (in.memory) {
+    Status kept = in.memory->append({in.prompt, a.answer->text});
+    if (!kept.ok()) {
+      std::string what = "the conversation could not be saved: " + kept.message();
+      in.callback->onProgress(what);
+      if (in.host != nullptr) in.host->log(LogLevel::kWarning, s.type_name + " agent " + in.agent_id + ": " + what);
+    }
+  }
+  return reply;
+}
+
+AgentReply runCall(const CallInput& in, ModelCallState& state) {
   const ModelSettings& s = *in.settings;
   AgentReply reply;
   std::int64_t timeout_ms = s.timeout_ms;
   if (in.request.timeout_ms > 0) timeout_ms = std::min(timeout_ms, in.request.timeout_ms);
   const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
-  std::int64_t max_tokens = s.max_tokens;
-  if (in.request.max_tokens > 0) max_tokens = std::min(max_tokens, in.request.max_tokens);
-  const std::string body = in.dialect->requestBody(s, in.prompt, max_tokens);
+  const CallBudget budget(in.request, s);
+  std::string note;
+  const std::int64_t max_tokens = budget.maxTokens(&note);
+  if (!note.empty()) in.callback->onProgress(note);
+  std::vector<ModelTurn> history;
+  if (in.memory) history = in.memory->turns();
+  const std::string body = in.dialect->requestBody(s, history, in.prompt, max_tokens);
   const std::uint64_t seed = std::hash<std::string>{}(in.request.request_id + in.agent_id);
+  ModelAttempt attempt(*in.dialect, s, budget, *in.callback);
 
-  for (int attempt = 0;; ++attempt) {
+  for (int tried = 0;; ++tried) {
     if (Clock::now() >= deadline) {
       reply.status = Status::deadlineExceeded("no answer from the " + s.type_name + " API within " +
                                               std::to_string(timeout_ms) + " ms");
       return reply;
     }
-    Attempt a = attemptOnce(in, state, body, deadline);
+    ModelAttempt::Outcome a = attempt.run(state, body, deadline);
     if (a.cancelled) {
-      reply.status = Status::cancelled("cancelled");
+      reply.usage = a.spent;
+      reply.status = Status::cancelled(a.begun ? "cancelled mid-answer (" + spentText(a.spent, true) + ")"
+                                               : "cancelled");
       return reply;
     }
-    if (a.answer) {
-      reply.usage = a.answer->usage;
-      reply.usage.turns = 1;
-      if (s.price) {
-        reply.usage.cost_usd = s.price->cost(reply.usage);
-      } else {
-        in.callback->onProgress("no price for model " + s.model +
-                                " in the price table: its cost is recorded as $0");
-      }
+    if (!a.over_budget.empty()) {
+      reply.usage = a.spent;
       in.callback->onUsage(reply.usage);
-      const Usage& u = reply.usage;
-      if (in.request.max_cost_usd > 0 && u.cost_usd > in.request.max_cost_usd) {
-        reply.status = Status::resourceExhausted("over the budget of " + money(in.request.max_cost_usd) +
-                                                 " after spending " + money(u.cost_usd));
-        return reply;
-      }
-      if (in.request.max_tokens > 0 && u.totalTokens() > in.request.max_tokens) {
-        reply.status = Status::resourceExhausted(
-            "over the token budget of " + std::to_string(in.request.max_tokens) + " after using " +
-            std::to_string(u.totalTokens()));
-        return reply;
-      }
-      json output = {{"text", a.answer->text}, {"model", s.model}, {"stop_reason", a.answer->stop_reason}};
-      reply.output_json = output.dump();
+      reply.status = Status::resourceExhausted(a.over_budget + "; the answer was stopped mid-stream (" +
+                                               spentText(a.spent, true) + ")");
       return reply;
     }
+    if (a.answer) return answered(in, a, budget);
+    if (a.begun) return afterBegun(in, a, timeout_ms);
     const std::string error = scrub(a.error, s.api_key);
     if (a.malformed) {
       reply.status = Status::internal("malformed answer from the " + s.type_name + " API: " + error);
       return reply;
     }
-    std::string tries = attempt == 0 ? "" : " (after " + std::to_string(attempt + 1) + " attempts)";
+    std::string tries = tried == 0 ? "" : " (after " + std::to_string(tried + 1) + " attempts)";
     if (a.status == 0 && Clock::now() >= deadline) {
       reply.status = Status::deadlineExceeded("no answer from the " + s.type_name + " API within " +
                                               std::to_string(timeout_ms) + " ms" + tries);
       return reply;
     }
-    if (!isRetryable(a.status) || attempt >= s.max_retries) {
+    if (!isRetryable(a.status) || tried >= s.max_retries) {
       reply.status = finalError(s, a.status, error + tries);
       return reply;
     }
@@ -244,7 +202,7 @@ AgentReply runCall(const CallInput& in, ModelWorker::CallState& state) {
                                                  std::to_string(*asked) + " ms, more than max_retry_wait_ms");
       return reply;
     }
-    std::int64_t wait_ms = asked ? *asked : backoffMs(attempt + 1, s.retry_base_ms, seed);
+    std::int64_t wait_ms = asked ? *asked : backoffMs(tried + 1, s.retry_base_ms, seed);
     if (Clock::now() + std::chrono::milliseconds(wait_ms) >= deadline) {
       if (a.status == 0) {
         reply.status = Status::deadlineExceeded("no answer from the " + s.type_name + " API within " +
@@ -255,7 +213,7 @@ AgentReply runCall(const CallInput& in, ModelWorker::CallState& state) {
       return reply;
     }
     std::string what = (a.status == 0 ? std::string("no answer") : "HTTP " + std::to_string(a.status)) +
-                       " (" + error + "); retry " + std::to_string(attempt + 1) + " of " +
+                       " (" + error + "); retry " + std::to_string(tried + 1) + " of " +
                        std::to_string(s.max_retries) + " in " + std::to_string(wait_ms) + " ms" +
                        (asked ? " as the server asked" : "");
     in.callback->onProgress(what);
@@ -271,14 +229,15 @@ AgentReply runCall(const CallInput& in, ModelWorker::CallState& state) {
 }  // namespace
 
 ModelWorker::ModelWorker(std::shared_ptr<const ModelDialect> dialect, ModelSettings settings,
-                         Host* host, std::string agent_id)
+                         Host* host, std::string agent_id, std::shared_ptr<ConversationMemory> memory)
     : dialect_(std::move(dialect)),
       settings_(std::make_shared<const ModelSettings>(std::move(settings))),
       host_(host),
-      agent_id_(std::move(agent_id)) {}
+      agent_id_(std::move(agent_id)),
+      memory_(std::move(memory)) {}
 
 ModelWorker::~ModelWorker() {
-  std::vector<std::pair<std::shared_ptr<CallState>, std::thread>> calls;
+  std::vector<std::pair<std::shared_ptr<ModelCallState>, std::thread>> calls;
   {
     std::lock_guard lock(mu_);
     calls.swap(calls_);
@@ -301,15 +260,20 @@ void ModelWorker::reapFinished() {
 Result<std::unique_ptr<AgentCall>> ModelWorker::call(const AgentRequest& request,
                                                      std::shared_ptr<AgentCallback> callback) {
   if (callback == nullptr) return Status::invalidArgument("no callback");
-  CallInput in{dialect_, settings_, host_, agent_id_, request, promptOf(request.input_json),
+  CallInput in{dialect_, settings_, host_, agent_id_, memory_, request, promptOf(request.input_json),
                std::move(callback)};
   if (in.prompt.empty()) return Status::invalidArgument("the request has no prompt");
-  auto state = std::make_shared<CallState>();
+  auto state = std::make_shared<ModelCallState>();
   std::lock_guard lock(mu_);
   reapFinished();
   try {
     std::thread thread([state, in = std::move(in)] {
-      AgentReply reply = runCall(in, *state);
+      AgentReply reply;
+      try {
+        reply = runCall(in, *state);
+      } catch (const std::exception& e) {
+        reply.status = Status::internal(in.settings->type_name + " agent: " + e.what());
+      }
       in.callback->onDone(std::move(reply));
       state->finished = true;
     });

@@ -1,7 +1,7 @@
 // The anthropic agent type through the real plugin host against a loopback fake of the
-// Messages API: the request on the wire, usage and cost, and every failure a provider
-// gives — 429 with Retry-After, 5xx, timeouts, dropped connections, malformed bodies,
-// refused keys — plus cancellation, budgets and a key that never leaks.
+// Messages API, not streamed (`stream: false`): the request on the wire, usage and cost, and
+// every failure a provider gives — 429 with Retry-After, 5xx, timeouts, dropped connections,
+// malformed bodies, refused keys — plus cancellation, budgets and a key that never leaks.
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -49,7 +49,8 @@ class AnthropicAgentTest : public ModelAgentFixture {
                            {"cache_write_per_mtok", 3.75}}}}}});
   }
   std::unique_ptr<Agent> agent(json extra = json::object(), const std::string& model = "claude-test") {
-    json config = {{"base_url", fake_.url()}, {"api_key", kKey}, {"retry_base_ms", 10}};
+    // Whole answers: the streamed ones are anthropic_stream_test.cpp's.
+    json config = {{"base_url", fake_.url()}, {"api_key", kKey}, {"retry_base_ms", 10}, {"stream", false}};
     for (auto& [k, v] : extra.items()) config[k] = v;
     auto made = make(config, model, "Be brief.");
     EXPECT_TRUE(made.ok()) << made.status().toString();

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -23,20 +24,22 @@ class ModelAgentFixture : public ::testing::Test {
   using Reply = FakeModelServer::Reply;
   using Clock = std::chrono::steady_clock;
 
-  // `name` is the plugin ("anthropic"); `plugin_config` its instance config.
-  void load(const std::string& name, json plugin_config) {
+  // `name` is the plugin ("anthropic"); `plugin_config` its instance config; `data_dir` the
+  // gateway's data folder it is given (none by default).
+  void load(const std::string& name, json plugin_config, const std::filesystem::path& data_dir = {}) {
     ASSERT_TRUE(fake_.running()) << "the fake model server did not start";
-    auto type = loadPluginForTest<AgentType>("agent", name, plugin_config.dump());
+    auto type = loadPluginForTest<AgentType>("agent", name, plugin_config.dump(), data_dir);
     ASSERT_TRUE(type.ok()) << type.status().toString();
     type_ = *type;
   }
   // An agent of `model` with `config` (checked against the type's schema first).
   Result<std::unique_ptr<Agent>> make(json config, const std::string& model,
-                                      const std::string& system_prompt = "") {
+                                      const std::string& system_prompt = "",
+                                      const std::string& id = "ag_model") {
     Status valid = validateAgainstSchema(type_->agentConfigSchema(), config.dump());
     if (!valid.ok()) return valid;
     AgentSpec spec;
-    spec.id = "ag_model";
+    spec.id = id;
     spec.name = "model";
     spec.model = model;
     spec.system_prompt = system_prompt;

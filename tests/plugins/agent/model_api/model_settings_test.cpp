@@ -100,5 +100,26 @@ TEST(ModelSettings, MalformedSettingsAreClearErrors) {
   EXPECT_EQ(ModelSettings::parse(kDefaults, "[1]", spec(json::object())).status().code(), StatusCode::kInvalidArgument);
 }
 
+TEST(ModelSettings, StreamIsOnByDefaultAndMemoryIsTheAgentsOwn) {
+  Result<ModelSettings> plain = ModelSettings::parse(kDefaults, R"({"api_key":"k"})", spec(json::object()));
+  ASSERT_TRUE(plain.ok()) << plain.status().toString();
+  EXPECT_TRUE(plain->stream);
+  EXPECT_EQ(plain->memory_max_turns, 0);
+  Result<ModelSettings> off = ModelSettings::parse(kDefaults, R"({"api_key":"k","stream":false})", spec(json::object()));
+  ASSERT_TRUE(off.ok());
+  EXPECT_FALSE(off->stream);
+  Result<ModelSettings> on = ModelSettings::parse(kDefaults, R"({"api_key":"k","stream":false})",
+                                                  spec({{"stream", true}, {"memory", {{"max_turns", 7}}}}));
+  ASSERT_TRUE(on.ok()) << on.status().toString();
+  EXPECT_TRUE(on->stream);
+  EXPECT_EQ(on->memory_max_turns, 7);
+  for (json bad : {json{{"stream", "yes"}}, json{{"memory", {{"max_turns", 0}}}}, json{{"memory", 5}},
+                   json{{"memory", {{"max_turns", 2}, {"extra", 1}}}}}) {
+    EXPECT_EQ(ModelSettings::parse(kDefaults, R"({"api_key":"k"})", spec(bad)).status().code(),
+              StatusCode::kInvalidArgument)
+        << bad.dump();
+  }
+}
+
 }  // namespace
 }  // namespace switchboard::plugins

@@ -1,6 +1,7 @@
 // The openai agent type through the real plugin host against a loopback fake of chat
-// completions: OpenAI's shape with a key and cached tokens, a local server without key or
-// usage, retry-after-ms, 5xx and dropped connections, malformed answers and timeouts.
+// completions, not streamed (`stream: false`): OpenAI's shape with a key and cached tokens,
+// a local server without key or usage, retry-after-ms, 5xx and dropped connections,
+// malformed answers and timeouts.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -31,7 +32,8 @@ class OpenAIAgentTest : public ModelAgentFixture {
                        {{"input_per_mtok", 2.0}, {"output_per_mtok", 8.0}, {"cache_read_per_mtok", 0.5}}}}}});
   }
   std::unique_ptr<Agent> agent(json extra = json::object(), const std::string& model = "gpt-test") {
-    json config = {{"base_url", fake_.url() + "/v1"}, {"retry_base_ms", 10}};
+    // Whole answers: the streamed ones are openai_stream_test.cpp's.
+    json config = {{"base_url", fake_.url() + "/v1"}, {"retry_base_ms", 10}, {"stream", false}};
     for (auto& [k, v] : extra.items()) config[k] = v;
     auto made = make(config, model, "You are terse.");
     EXPECT_TRUE(made.ok()) << made.status().toString();
