@@ -27,16 +27,7 @@ class ClaudeCodeGatewayTest : public ::testing::Test {
     ASSERT_TRUE(harness_->status().ok()) << harness_->status().toString();
   }
   std::string createAgent(const std::string& name, json extra = json::object()) {
-    json config{{"claude_path", SB_CLAUDE_CLI},
-                {"env",
-                 {{"HOME", home_.string()},
-                  {"ANTHROPIC_BASE_URL", fake_.baseUrl()},
-                  {"ANTHROPIC_API_KEY", "sk-ant-fake-for-tests"},
-                  {"DISABLE_AUTOUPDATER", "1"},
-                  {"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"},
-                  {"DISABLE_TELEMETRY", "1"},
-                  {"DISABLE_ERROR_REPORTING", "1"},
-                  {"CLAUDE_CODE_MAX_RETRIES", "0"}}}};
+    json config{{"claude_path", SB_CLAUDE_CLI}, {"env", fake_.cliEnv(home_.string())}};
     for (auto& [k, v] : extra.items()) config[k] = v;
     json result = harness_->callTool(
         "agent_create", {{"name", name}, {"type", "claude_code"}, {"model", "claude-opus-5-5"}, {"config", config}});

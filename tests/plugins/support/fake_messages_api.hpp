@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
@@ -62,6 +63,19 @@ class FakeMessagesApi {
   bool running() const { return port_ > 0; }
   int port() const { return port_; }
   std::string baseUrl() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  // The environment that points the real CLI at this fake, with `home` as its HOME, no
+  // retries and no traffic to anything else.
+  nlohmann::json cliEnv(const std::string& home) const {
+    return {{"HOME", home},
+            {"ANTHROPIC_BASE_URL", baseUrl()},
+            {"ANTHROPIC_API_KEY", "sk-ant-fake-for-tests"},
+            {"DISABLE_AUTOUPDATER", "1"},
+            {"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"},
+            {"DISABLE_TELEMETRY", "1"},
+            {"DISABLE_ERROR_REPORTING", "1"},
+            {"DISABLE_BUG_COMMAND", "1"},
+            {"CLAUDE_CODE_MAX_RETRIES", "0"}};
+  }
 
   void setScript(Script script);
   // POST /v1/messages requests so far (count_tokens excluded).

@@ -126,17 +126,7 @@ class ClaudeCliFixture : public ::testing::Test {
 
   std::string homeNeedle() const { return "HOME=" + home_.string(); }
 
-  json env() const {
-    return json{{"HOME", home_.string()},
-                {"ANTHROPIC_BASE_URL", fake_.baseUrl()},
-                {"ANTHROPIC_API_KEY", "sk-ant-fake-for-tests"},
-                {"DISABLE_AUTOUPDATER", "1"},
-                {"CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC", "1"},
-                {"DISABLE_TELEMETRY", "1"},
-                {"DISABLE_ERROR_REPORTING", "1"},
-                {"DISABLE_BUG_COMMAND", "1"},
-                {"CLAUDE_CODE_MAX_RETRIES", "0"}};
-  }
+  json env() const { return fake_.cliEnv(home_.string()); }
 
   Result<std::unique_ptr<Agent>> make(json config = json::object(), const std::string& id = "ag_cc",
                                       std::shared_ptr<AgentType> type = nullptr) {
