@@ -77,7 +77,9 @@ bool ServerTask::park(nlohmann::json questions, std::string carried_state) {
 bool ServerTask::complete(nlohmann::json result) {
   Run dropped;
   std::lock_guard lock(mutex_);
-  bool is_error = result.is_object() && result.value("isError", false) == true;
+  // A plugin's result is not trusted to be well formed: a non-boolean isError is no error.
+  auto flag = result.is_object() ? result.find("isError") : result.end();
+  bool is_error = flag != result.end() && flag->is_boolean() && flag->get<bool>();
   if (!finishLocked(TaskStatus::kCompleted,
                     is_error ? "completed with a tool error (see result)" : "completed", dropped)) {
     return false;

@@ -46,6 +46,7 @@ Result<std::shared_ptr<ServerTask>> TaskManager::create() {
   std::shared_ptr<ServerTask> task;
   {
     std::lock_guard lock(mutex_);
+    if (closed_) return Status::unavailable("the server is shutting down");
     std::int64_t now = nowUnixMs();
     sweepLocked(now, expired);
     if (tasks_.size() < options_.max_tasks) {
@@ -127,6 +128,7 @@ void TaskManager::shutdown() {
   std::map<std::string, std::shared_ptr<ServerTask>> all;
   {
     std::lock_guard lock(mutex_);
+    closed_ = true;
     all.swap(tasks_);
     owners_.clear();
     owner_order_.clear();

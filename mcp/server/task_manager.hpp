@@ -58,7 +58,8 @@ class TaskManager {
 
   // In-memory tasks held now (after dropping expired ones).
   std::size_t size();
-  // Cancels every running in-memory task and forgets them all (server shutdown).
+  // Cancels every running in-memory task and forgets them all (server shutdown); create()
+  // refuses from then on, so no task is made that nothing would cancel.
   void shutdown();
 
  private:
@@ -70,6 +71,7 @@ class TaskManager {
   std::map<std::string, std::shared_ptr<ServerTask>> tasks_;
   std::map<std::string, std::weak_ptr<TaskBacking>> owners_;
   std::deque<std::string> owner_order_;  // oldest first, bounds owners_
+  bool closed_ = false;                   // set by shutdown()
 };
 
 }  // namespace switchboard::mcp::server

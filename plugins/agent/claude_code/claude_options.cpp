@@ -161,11 +161,17 @@ Result<ClaudeOptions> ClaudeOptions::parse(const ClaudePluginSettings& plugin,
         "tool_policy needs the control channel (the CLI asks for permission only over it); "
         "remove \"control_channel\": false or the tool_policy");
   }
-  if (policy->configured() &&
-      (o.permission_mode == "bypassPermissions" || o.permission_mode == "dontAsk")) {
-    return Status::invalidArgument("with permission_mode " + o.permission_mode +
-                                   " claude never asks, so the tool_policy would never apply; "
-                                   "use another permission_mode or drop the tool_policy");
+  if (policy->configured() && !o.permission_mode.empty() && o.permission_mode != "default" &&
+      o.permission_mode != "manual") {
+    return Status::invalidArgument(
+        "with permission_mode " + o.permission_mode +
+        " claude runs some tools without asking, so the tool_policy would not see them; "
+        "leave permission_mode out (or \"default\") or drop the tool_policy");
+  }
+  if (policy->configured() && !o.allowed_tools.empty()) {
+    return Status::invalidArgument(
+        "allowed_tools are run without asking, so the tool_policy would not see them; "
+        "move those rules to tool_policy.allow");
   }
   o.tool_policy = std::make_shared<const ToolPolicy>(std::move(*policy));
   if (auto it = config.find("git_worktree"); it != config.end()) {
@@ -219,6 +225,9 @@ Result<ClaudeInvocation> ClaudeOptions::invocation(const AgentRequest& request,
   if (!disallowed_tools.empty())
     a.insert(a.end(), {"--disallowedTools", joinedRules(disallowed_tools)});
   if (!permission_mode.empty()) a.insert(a.end(), {"--permission-mode", permission_mode});
+  // With a policy only the user's settings load: a checkout's .claude/settings*.json (which
+  // the agent itself could write) never pre-approves a tool the policy would be asked about.
+  if (tool_policy && tool_policy->configured()) a.insert(a.end(), {"--setting-sources", "user"});
   if (inv.max_turns > 0) a.insert(a.end(), {"--max-turns", std::to_string(inv.max_turns)});
   if (inv.max_budget_usd > 0)
     a.insert(a.end(), {"--max-budget-usd", budgetText(inv.max_budget_usd)});

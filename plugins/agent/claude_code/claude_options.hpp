@@ -74,8 +74,8 @@ struct ClaudeOptions {
 
   // InvalidArgument when the agent config is malformed (the message names the field), when
   // there is neither a workspace nor a data folder to put one in, or when a tool_policy is
-  // given that the CLI would never consult (no control channel, or a permission_mode of
-  // bypassPermissions or dontAsk). Does not touch the file system.
+  // given that the CLI would not consult for every tool (no control channel, allowed_tools,
+  // or a permission_mode other than default/manual). Does not touch the file system.
   static Result<ClaudeOptions> parse(const ClaudePluginSettings& plugin, const AgentSpec& spec);
 
   // The command line of `request`; `remembered_session` is resumed unless the request names

@@ -1,5 +1,7 @@
 #include "plugins/agent/claude_code/tool_policy.hpp"
 
+#include <filesystem>
+
 namespace switchboard::plugins {
 namespace {
 
@@ -19,6 +21,23 @@ Status readRules(const json& config, const char* key, std::vector<ToolRule>& out
     Result<ToolRule> rule = ToolRule::parse(text.get<std::string>());
     if (!rule.ok()) return rule.status().withContext(std::string("tool_policy.") + key);
     out.push_back(std::move(*rule));
+  }
+  return {};
+}
+
+// The path a file tool would change when it lies in a .claude folder (Claude Code's own
+// settings, hooks and permissions), else "".
+std::string claudeSettingsPath(std::string_view tool_name, const json& input) {
+  if (tool_name != "Write" && tool_name != "Edit" && tool_name != "MultiEdit" &&
+      tool_name != "NotebookEdit") {
+    return {};
+  }
+  if (!input.is_object()) return {};
+  auto field = input.find(std::string(ToolRule::patternField(tool_name)));
+  if (field == input.end() || !field->is_string()) return {};
+  const std::string& raw = field->get_ref<const std::string&>();
+  for (const auto& part : std::filesystem::path(raw).lexically_normal()) {
+    if (part == ".claude") return raw;
   }
   return {};
 }
@@ -55,6 +74,13 @@ Result<ToolPolicy> ToolPolicy::parse(const json* config) {
 
 ToolDecision ToolPolicy::decide(std::string_view tool_name, const json& input) const {
   ToolDecision decision;
+  if (std::string path = claudeSettingsPath(tool_name, input); !path.empty()) {
+    // Else an agent allowed to write could give its next run any permission it likes.
+    decision.rule = std::string(kSettingsRule);
+    decision.message = deny_message_ + " (" + std::string(tool_name) + " of " + path +
+                       ": agents may not change Claude Code's own settings)";
+    return decision;
+  }
   for (const ToolRule& rule : deny_) {
     if (rule.matches(tool_name, input, ToolRule::Use::kDeny)) {
       decision.rule = rule.text();

@@ -6,6 +6,8 @@
 //    "default": "deny",                                       when no rule matches
 //    "deny_message": "Ask the reviewer agent instead."}       told to the model on a deny
 //
+// Write, Edit, MultiEdit and NotebookEdit of anything in a .claude folder (Claude Code's
+// settings, hooks, permissions) are always denied, by the built-in rule kSettingsRule.
 // A call matching any deny rule is denied; else one matching any allow rule is allowed;
 // else the default decides ("deny" unless configured). A denied call's message is the
 // deny_message (or a standard sentence) followed by the reason in parentheses, which names
@@ -37,6 +39,7 @@ class ToolPolicy {
  public:
   static constexpr std::string_view kStandardDenyMessage =
       "The agent's tool policy does not allow this tool call.";
+  static constexpr std::string_view kSettingsRule = "(built in: no writes under .claude/)";
 
   // `config` is the "tool_policy" object, or null for none. InvalidArgument naming the
   // field or rule that is wrong.

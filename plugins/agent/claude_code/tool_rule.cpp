@@ -1,6 +1,7 @@
 #include "plugins/agent/claude_code/tool_rule.hpp"
 
 #include <array>
+#include <filesystem>
 #include <utility>
 #include <vector>
 
@@ -49,6 +50,50 @@ std::vector<std::string_view> commandPieces(std::string_view command) {
     start = end + 1;
   }
   return pieces;
+}
+
+// Programs that run another command given to them, so a pattern cannot see what runs.
+constexpr std::array<std::string_view, 25> kWrappers = {
+    "bash",  "sh",      "zsh",    "dash",    "ksh",   "fish",  "env",     "command", "exec",
+    "eval",  "xargs",   "sudo",   "doas",    "su",    "nohup", "time",    "nice",    "timeout",
+    "builtin", "source", ".",     "watch",   "parallel", "setsid", "stdbuf"};
+
+// True when a deny pattern cannot tell what `command` runs: substitutions, subshells, or a
+// piece whose program is a path, a variable, quoted or escaped, set after an environment
+// assignment, a wrapper that runs another command, or find's -exec / -delete.
+bool opaqueCommand(std::string_view command, const std::vector<std::string_view>& pieces) {
+  if (command.find("$(") != std::string_view::npos ||
+      command.find('`') != std::string_view::npos || command.find("<(") != std::string_view::npos ||
+      command.find(">(") != std::string_view::npos) {
+    return true;
+  }
+  for (std::size_t i = 1; i < pieces.size(); ++i) {  // pieces[0] is the whole command
+    std::string_view piece = pieces[i];
+    std::string_view program = piece.substr(0, piece.find_first_of(" \t"));
+    if (program.find_first_of("/=$'\"\\({") != std::string_view::npos) return true;
+    for (std::string_view wrapper : kWrappers) {
+      if (program == wrapper) return true;
+    }
+    if (program == "find" && (piece.find("-exec") != std::string_view::npos ||
+                              piece.find("-ok") != std::string_view::npos ||
+                              piece.find("-delete") != std::string_view::npos)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+bool pathTool(std::string_view tool_name) {
+  return ToolRule::patternField(tool_name) == "file_path" ||
+         ToolRule::patternField(tool_name) == "notebook_path";
+}
+
+// "/a//b/./c/../d" as "/a/b/d"; empty when the path climbs above where it starts
+// ("../x", "/.." stays "/").
+std::string normalPath(const std::string& raw) {
+  std::filesystem::path normal = std::filesystem::path(raw).lexically_normal();
+  if (!normal.empty() && *normal.begin() == "..") return {};
+  return normal.string();
 }
 
 }  // namespace
@@ -120,12 +165,19 @@ bool ToolRule::matches(std::string_view tool_name, const nlohmann::json& input, 
   auto field = input.find(std::string(patternField(name_)));
   if (field == input.end() || !field->is_string()) return false;
   const std::string& value = field->get_ref<const std::string&>();
+  if (pathTool(tool_name)) {
+    // Matched as normalised, so "/repo/../etc/x" is "/etc/x" to allow and deny rules alike.
+    std::string normal = normalPath(value);
+    if (use == Use::kAllow) return !normal.empty() && globMatch(pattern_, normal);
+    return globMatch(pattern_, value) || normal.empty() || globMatch(pattern_, normal);
+  }
   if (name_ != "Bash") return globMatch(pattern_, value);
   if (use == Use::kAllow) return simpleCommand(value) && globMatch(pattern_, trimmed(value));
-  for (std::string_view piece : commandPieces(value)) {
+  std::vector<std::string_view> pieces = commandPieces(value);
+  for (std::string_view piece : pieces) {
     if (globMatch(pattern_, piece)) return true;
   }
-  return false;
+  return opaqueCommand(value, pieces);
 }
 
 }  // namespace switchboard::plugins

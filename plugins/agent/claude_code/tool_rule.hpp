@@ -14,8 +14,22 @@
 //   an allow rule with a pattern matches only a simple command, one without any of
 //   ; & | ` $( > < or a line break (so "Bash(git *)" never allows "git log; rm -rf x");
 //   a deny rule with a pattern matches when the whole command, or any piece of it between
-//   ; & | and line breaks, matches ("Bash(rm *)" denies "ls && rm -rf x").
+//   ; & | and line breaks, matches ("Bash(rm *)" denies "ls && rm -rf x"), and also when it
+//   cannot tell what the command runs: $( ), backquotes, <( ) or >( ), or a piece whose
+//   program is a path, a variable, quoted or escaped, after an environment assignment, in
+//   a subshell or group, a wrapper that runs other commands (bash, sh, env, xargs, sudo,
+//   eval, timeout, ...), or find with -exec, -ok or -delete. So any Bash deny pattern also
+//   denies "./build.sh" and "bash -c '...'": it fails closed.
 // Leading and trailing blanks of a command are ignored.
+//
+// File paths (Read, Write, Edit, MultiEdit, NotebookEdit) are matched lexically normalised:
+// "/repo/a/../../etc/x" is "/etc/x" and "//secrets/k" is "/secrets/k". A path that climbs
+// above where it starts ("../x") matches no allow rule and every deny rule of its tool.
+// Symbolic links are not followed.
+//
+// A rule is a guard against an agent's mistakes, not a sandbox: "Bash(git *)" still lets
+// git run what its own options and config make it run. Contain agents that must not
+// escape with the operating system (a user, a container), not with rules.
 //
 // Thread safety: immutable after parse().
 #pragma once

@@ -55,8 +55,10 @@ void WorktreeSetup::advance(WorktreePlan::Step step) {
   }
   std::unique_ptr<Process> late;  // destroyed outside the lock
   std::lock_guard lock(mu_);
-  if (exited_serial_ == serial || !on_done_) {
-    late = std::move(*process);  // it ended already (or we were abandoned): nothing to hold
+  if (serial != serial_ || exited_serial_ >= serial || !on_done_) {
+    // It ended already, and later steps may have started since (their process_ must not be
+    // replaced by this stale handle), or we were abandoned: nothing to hold.
+    late = std::move(*process);
   } else {
     process_ = std::move(*process);
     if (stopped_) process_->terminate(kill_grace_ms_);

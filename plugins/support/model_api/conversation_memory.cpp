@@ -107,6 +107,14 @@ Status ConversationMemory::write() const {
     ::unlink(temp.c_str());
     return Status::internal("cannot replace " + path_ + ": " + why);
   }
+  // The rename is durable only once the folder's entry is on disk.
+  const std::string folder = std::filesystem::path(path_).parent_path().string();
+  int dir = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir < 0) return Status::internal("cannot open " + folder + ": " + errnoText());
+  const bool dir_synced = ::fsync(dir) == 0;
+  why = dir_synced ? "" : errnoText();
+  ::close(dir);
+  if (!dir_synced) return Status::internal("cannot sync " + folder + ": " + why);
   return {};
 }
 

@@ -16,6 +16,7 @@ using Clock = ModelAttempt::Clock;
 
 constexpr auto kUsageEvery = 50ms;
 constexpr auto kProgressEvery = 2s;
+constexpr std::size_t kMaxBodyBytes = std::size_t{8} << 20;  // a body that is not a stream
 
 std::string firstBytes(std::string_view body) {
   constexpr std::size_t kMax = 200;
@@ -182,13 +183,21 @@ ModelAttempt::Outcome ModelAttempt::run(ModelCallState& state, const std::string
   std::unique_ptr<StreamReader> stream;
   std::string whole;  // a body that is not a 2xx event stream
   req.response_handler = [&](const httplib::Response& r) {
+    if (state.cancelled.load()) return false;
     if (r.status >= 200 && r.status < 300 && isEventStream(r)) {
       stream = std::make_unique<StreamReader>(dialect_, s, budget_, callback_, out, deadline);
     }
     return true;
   };
   req.content_receiver = [&](const char* data, std::size_t size, std::uint64_t, std::uint64_t) {
+    if (state.cancelled.load()) return false;
     if (stream) return stream->feed(data, size);
+    if (whole.size() + size > kMaxBodyBytes) {
+      out.malformed = true;
+      out.error = "the answer is over " + std::to_string(kMaxBodyBytes >> 20) +
+                  " MiB; the body starts: " + firstBytes(whole);
+      return false;
+    }
     whole.append(data, size);
     return true;
   };

@@ -219,7 +219,7 @@ AgentReply runCall(const CallInput& in, ModelCallState& state) {
     in.callback->onProgress(what);
     if (in.host != nullptr) in.host->log(LogLevel::kWarning, s.type_name + " agent " + in.agent_id + ": " + what);
     std::unique_lock lock(state.mu);
-    if (state.cv.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return state.cancelled; })) {
+    if (state.cv.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return state.cancelled.load(); })) {
       reply.status = Status::cancelled("cancelled");
       return reply;
     }

@@ -128,5 +128,13 @@ TEST(ServerTask, CompletedInlinesTheResultIncludingToolErrors) {
   EXPECT_FALSE(detailed.contains("error"));
 }
 
+TEST(ServerTask, AMisshapenIsErrorFromAPluginStillCompletesTheTask) {
+  ServerTask task("t", 0, 60000, 0);
+  ASSERT_TRUE(task.complete({{"content", json::array()}, {"isError", 1}}));
+  TaskState s = task.state();
+  EXPECT_EQ(s.status, TaskStatus::kCompleted);
+  EXPECT_EQ(s.status_message, "completed");
+}
+
 }  // namespace
 }  // namespace switchboard::mcp::server

@@ -95,6 +95,11 @@ TEST(TaskManager, ShutdownCancelsAndForgetsEveryTask) {
   manager.shutdown();
   EXPECT_TRUE((*task)->cancelFlag()->load());
   EXPECT_EQ(manager.size(), 0u);
+  // A handler that reaches create() after shutdown gets no task nothing would cancel.
+  Result<std::shared_ptr<ServerTask>> late = manager.create();
+  ASSERT_FALSE(late.ok());
+  EXPECT_EQ(late.status().code(), StatusCode::kUnavailable);
+  EXPECT_EQ(manager.size(), 0u);
 }
 
 }  // namespace

@@ -74,15 +74,34 @@ TEST(ClaudeOptions, APolicyTheCliWouldNeverConsultIsRejected) {
   EXPECT_EQ(no_channel.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(no_channel.status().message().find("tool_policy needs the control channel"),
             std::string::npos);
-  for (const char* mode : {"bypassPermissions", "dontAsk"}) {
+  for (const char* mode : {"bypassPermissions", "dontAsk", "acceptEdits", "auto", "plan"}) {
     Result<ClaudeOptions> o = parse({{"permission_mode", mode}, {"tool_policy", policy}});
     ASSERT_FALSE(o.ok()) << mode;
-    EXPECT_NE(o.status().message().find("never asks"), std::string::npos);
+    EXPECT_NE(o.status().message().find("without asking"), std::string::npos);
   }
-  Result<ClaudeOptions> fine = parse({{"permission_mode", "acceptEdits"}, {"tool_policy", policy}});
-  ASSERT_TRUE(fine.ok()) << fine.status().toString();
-  EXPECT_TRUE(fine->tool_policy->configured());
-  EXPECT_TRUE(fine->tool_policy->decide("Bash", json{{"command", "git log"}}).allow);
+  Result<ClaudeOptions> preapproved =
+      parse({{"allowed_tools", {"Bash"}}, {"tool_policy", policy}});
+  ASSERT_FALSE(preapproved.ok());
+  EXPECT_NE(preapproved.status().message().find("move those rules to tool_policy.allow"),
+            std::string::npos);
+  for (const char* mode : {"default", "manual"}) {
+    Result<ClaudeOptions> fine = parse({{"permission_mode", mode}, {"tool_policy", policy}});
+    ASSERT_TRUE(fine.ok()) << fine.status().toString();
+    EXPECT_TRUE(fine->tool_policy->configured());
+    EXPECT_TRUE(fine->tool_policy->decide("Bash", json{{"command", "git log"}}).allow);
+    // Only the user's settings load, so a checkout's .claude/ cannot pre-approve tools.
+    Result<ClaudeInvocation> inv = fine->invocation(request("hi"), "");
+    ASSERT_TRUE(inv.ok());
+    auto at = std::find(inv->argv.begin(), inv->argv.end(), "--setting-sources");
+    ASSERT_NE(at, inv->argv.end());
+    ASSERT_NE(at + 1, inv->argv.end());
+    EXPECT_EQ(*(at + 1), "user");
+  }
+  Result<ClaudeOptions> none = parse(json::object());
+  ASSERT_TRUE(none.ok()) << none.status().toString();
+  Result<ClaudeInvocation> plain = none->invocation(request("hi"), "");
+  ASSERT_TRUE(plain.ok());
+  EXPECT_FALSE(has(plain->argv, "--setting-sources"));
   Result<ClaudeOptions> bad_rule = parse({{"tool_policy", {{"allow", {"Foo(x)"}}}}});
   EXPECT_EQ(bad_rule.status().code(), StatusCode::kInvalidArgument);
 }

@@ -86,6 +86,33 @@ TEST(ToolRule, DenyPatternsMatchAnyPieceOfABashCommand) {
   EXPECT_TRUE(rm.matches("Bash", bash("ls\nrm x"), Use::kDeny));
   EXPECT_FALSE(rm.matches("Bash", bash("ls -la"), Use::kDeny));
   EXPECT_FALSE(rm.matches("Bash", bash("echo rm x"), Use::kDeny));
+  EXPECT_FALSE(rm.matches("Bash", bash("make 2>&1"), Use::kDeny));
+}
+
+TEST(ToolRule, DenyPatternsFailClosedOnCommandsTheyCannotSeeThrough) {
+  ToolRule rm = rule("Bash(rm *)");
+  for (const char* hidden :
+       {"echo $(rm -rf x)", "echo `rm -rf x`", "(rm -rf x)", "{ rm -rf x; }", "bash -c 'rm -rf x'",
+        "sh -c \"rm x\"", "ls | xargs rm", "/bin/rm -rf x", "FOO=1 rm x", "command rm x",
+        "env rm x", "sudo rm x", "eval rm x", "\"rm\" -rf x", "r\\m -rf x", "$CMD -rf x",
+        "find . -delete", "find . -exec rm {} +", "diff <(rm x) y", "timeout 5 rm x",
+        "./cleanup.sh"}) {
+    EXPECT_TRUE(rm.matches("Bash", bash(hidden), Use::kDeny)) << hidden;
+  }
+  EXPECT_FALSE(rm.matches("Bash", bash("git status"), Use::kDeny));
+}
+
+TEST(ToolRule, FilePathsAreMatchedNormalised) {
+  ToolRule src = rule("Write(/work/repo/*)");
+  EXPECT_TRUE(src.matches("Write", json{{"file_path", "/work/repo/./a//b.cpp"}}, Use::kAllow));
+  EXPECT_FALSE(src.matches("Write", json{{"file_path", "/work/repo/../../home/u/.bashrc"}},
+                           Use::kAllow));
+  EXPECT_FALSE(src.matches("Write", json{{"file_path", "../repo/x"}}, Use::kAllow));
+  ToolRule secrets = rule("Read(/secrets/*)");
+  EXPECT_TRUE(secrets.matches("Read", json{{"file_path", "/x/../secrets/k"}}, Use::kDeny));
+  EXPECT_TRUE(secrets.matches("Read", json{{"file_path", "//secrets/k"}}, Use::kDeny));
+  EXPECT_TRUE(secrets.matches("Read", json{{"file_path", "../../secrets/k"}}, Use::kDeny));
+  EXPECT_FALSE(secrets.matches("Read", json{{"file_path", "/public/k"}}, Use::kDeny));
 }
 
 TEST(ToolRule, FilePatternsMatchTheToolsMainInput) {
@@ -126,6 +153,21 @@ TEST(ToolPolicy, DenyRulesWinThenAllowRulesThenTheDefault) {
   EXPECT_TRUE(web.rule.empty());
   EXPECT_NE(web.message.find("no allow rule matches this WebFetch call"), std::string::npos)
       << web.message;
+}
+
+TEST(ToolPolicy, ClaudeSettingsAreNeverWrittenWhateverTheRules) {
+  json config = {{"allow", {"Write", "Edit"}}, {"default", "allow"}};
+  Result<ToolPolicy> open = ToolPolicy::parse(&config);
+  ASSERT_TRUE(open.ok());
+  for (const char* path : {"/repo/.claude/settings.local.json", ".claude/settings.json",
+                           "/home/u/.claude/settings.json", "/repo/x/../.claude/hooks.json"}) {
+    ToolDecision d = open->decide("Write", json{{"file_path", path}});
+    EXPECT_FALSE(d.allow) << path;
+    EXPECT_EQ(d.rule, ToolPolicy::kSettingsRule);
+    EXPECT_NE(d.message.find("Claude Code's own settings"), std::string::npos) << d.message;
+  }
+  EXPECT_TRUE(open->decide("Edit", json{{"file_path", "/repo/src/claude.cpp"}}).allow);
+  EXPECT_TRUE(open->decide("Read", json{{"file_path", "/repo/.claude/settings.json"}}).allow);
 }
 
 TEST(ToolPolicy, DefaultAllowAndTheDenyMessage) {
