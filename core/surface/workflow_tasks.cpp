@@ -125,6 +125,11 @@ Result<TaskState> WorkflowTasks::load(const std::string& task_id) {
         state, "execution " + id + " of this task cannot be read: " + snap.status().toString());
   }
   state.updated_at_ms = std::max({state.created_at_ms, snap->started_at_ms, snap->ended_at_ms});
+  if (isTerminal(snap->status)) {
+    // Its end event may have gone by (or belonged to another gateway): nothing to follow.
+    std::lock_guard lock(mutex_);
+    task_of_.erase(id);
+  }
   std::string status(executionStatusName(snap->status));
   switch (snap->status) {
     case ExecutionStatus::kQueued:
