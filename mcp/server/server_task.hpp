@@ -78,12 +78,18 @@ class ServerTask {
   // and the run is dropped.
   void expire();
 
+  // Held by whoever reads the state to announce it and until the announcement is queued, so
+  // announcements of one task go out in the order of the states they carry (each reads the
+  // state afresh: the last one sent is never older than the one before it).
+  std::mutex& announceMutex() const { return announce_mutex_; }
+
  private:
   bool finishLocked(TaskStatus status, std::string message, Run& dropped);
 
   const std::string id_;
   const std::shared_ptr<std::atomic<bool>> cancel_ = std::make_shared<std::atomic<bool>>(false);
   mutable std::mutex mutex_;
+  mutable std::mutex announce_mutex_;  // never taken while mutex_ is held
   TaskState state_;
   Run run_;
   nlohmann::json answers_ = nlohmann::json::object();

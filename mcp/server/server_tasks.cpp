@@ -139,7 +139,9 @@ void Server::runTaskAgain(const std::shared_ptr<ServerTask>& task) {
 }
 
 void Server::taskChanged(const std::shared_ptr<ServerTask>& task) {
-  if (hub_.wantsTask(task->id())) hub_.taskUpdated(task->id(), task->state().detailedJson());
+  if (!hub_.wantsTask(task->id())) return;
+  std::lock_guard announcing(task->announceMutex());
+  hub_.taskUpdated(task->id(), task->state().detailedJson());
 }
 
 void Server::notifyTaskUpdated(const std::string& task_id) {
