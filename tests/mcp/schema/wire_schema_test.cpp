@@ -14,6 +14,7 @@
 #include "switchboard/plugin.hpp"
 #include "tests/mcp/schema/schema_validator.hpp"
 #include "tests/mcp/server/capture_stream.hpp"
+#include "tests/mcp/server/send_request.hpp"
 
 namespace switchboard::mcp::testing {
 namespace {
@@ -140,13 +141,8 @@ class WireSchema {
   json call(const std::string& method, json params,
             json caps = {{"sampling", json::object()}, {"elicitation", json::object()},
                          {"roots", json::object()}}) {
-    auto stream = std::make_shared<CaptureStream>();
-    jsonrpc::Message request;
-    request.kind = jsonrpc::MessageKind::kRequest;
-    request.id = ++next_id_;
-    request.method = method;
-    request.params = std::move(params);
-    server_.handleRequest(server::Call{request, client(caps), session_, stream});
+    auto stream =
+        testing::sendRequest(server_, ++next_id_, method, std::move(params), client(caps), session_);
     std::size_t answered = 0;
     json response;
     for (int i = 0; i < 1000; ++i) {
@@ -354,13 +350,11 @@ TEST(WireSchema, Modern2026_07_28) {
   }
   w.call("tools/call", {{"name", "test_missing_capability"}}, json::object());
   w.call("prompts/get", {{"name", "test_input_required_result_prompt"}});
-  auto listen = std::make_shared<CaptureStream>();
-  jsonrpc::Message request;
-  request.kind = jsonrpc::MessageKind::kRequest;
-  request.id = "listen-1";
-  request.method = "subscriptions/listen";
-  request.params = {{"notifications", {{"toolsListChanged", true}, {"resourceSubscriptions", {"test://static-text"}}}}};
-  w.server_.handleRequest(server::Call{request, w.client(json::object()), nullptr, listen});
+  auto listen = testing::sendRequest(
+      w.server_, "listen-1", "subscriptions/listen",
+      {{"notifications",
+        {{"toolsListChanged", true}, {"resourceSubscriptions", {"test://static-text"}}}}},
+      w.client(json::object()));
   w.call("tools/call", {{"name", "test_trigger_tool_change"}});
   w.server_.notifyResourceUpdated("test://static-text");
   // The Tasks extension: every outcome a task can have, and its notifications.
@@ -368,10 +362,9 @@ TEST(WireSchema, Modern2026_07_28) {
                         kTasksCaps);
   std::string confirm_id = created["result"].value("taskId", "");
   ASSERT_FALSE(confirm_id.empty()) << created.dump();
-  auto task_listen = std::make_shared<CaptureStream>();
-  request.id = "listen-tasks";
-  request.params = {{"notifications", {{"taskIds", {confirm_id}}}}};
-  w.server_.handleRequest(server::Call{request, w.client(kTasksCaps), nullptr, task_listen});
+  auto task_listen =
+      testing::sendRequest(w.server_, "listen-tasks", "subscriptions/listen",
+                           {{"notifications", {{"taskIds", {confirm_id}}}}}, w.client(kTasksCaps));
   w.pollTask(confirm_id, "input_required");
   w.call("tasks/update", {{"taskId", confirm_id},
                           {"inputResponses", {{"confirm", {{"action", "accept"},

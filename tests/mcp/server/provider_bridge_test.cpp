@@ -6,6 +6,7 @@
 
 #include "mcp/server/server.hpp"
 #include "tests/mcp/server/capture_stream.hpp"
+#include "tests/mcp/server/send_request.hpp"
 
 namespace switchboard::mcp {
 namespace {
@@ -77,13 +78,7 @@ TEST(ProviderBridge, APluginToolBecomesATaskThroughToolContext) {
   client.era = protocol::Era::kModern;
   client.version = "2026-07-28";
   client.capabilities = {{"extensions", {{protocol::kTasksExtension, json::object()}}}};
-  auto stream = std::make_shared<testing::CaptureStream>();
-  jsonrpc::Message request;
-  request.kind = jsonrpc::MessageKind::kRequest;
-  request.id = 1;
-  request.method = "tools/call";
-  request.params = {{"name", "job"}};
-  server.handleRequest(server::Call{request, client, nullptr, stream});
+  auto stream = testing::sendRequest(server, 1, "tools/call", {{"name", "job"}}, client);
   json created = stream->wait();
   ASSERT_EQ(created["result"]["resultType"], "task") << created.dump();
   std::string id = created["result"]["taskId"];

@@ -8,6 +8,7 @@
 #include "mcp/protocol/envelope.hpp"
 #include "mcp/server/server.hpp"
 #include "tests/mcp/server/capture_stream.hpp"
+#include "tests/mcp/server/send_request.hpp"
 
 namespace switchboard::mcp {
 namespace {
@@ -141,13 +142,8 @@ class ServerTasksTest : public ::testing::Test {
 
   json call(Server& server, const std::string& method, json params, protocol::ClientContext client,
             std::shared_ptr<CaptureStream>* out = nullptr) {
-    auto stream = std::make_shared<CaptureStream>();
-    jsonrpc::Message request;
-    request.kind = jsonrpc::MessageKind::kRequest;
-    request.id = next_id_++;
-    request.method = method;
-    request.params = std::move(params);
-    server.handleRequest(Call{request, std::move(client), nullptr, stream});
+    auto stream =
+        testing::sendRequest(server, next_id_++, method, std::move(params), std::move(client));
     if (out) *out = stream;
     return stream->wait();
   }

@@ -7,6 +7,7 @@
 #include "mcp/jsonrpc/codec.hpp"
 #include "mcp/protocol/envelope.hpp"
 #include "tests/mcp/server/capture_stream.hpp"
+#include "tests/mcp/server/send_request.hpp"
 
 namespace switchboard::mcp {
 namespace {
@@ -51,13 +52,9 @@ class ServerTest : public ::testing::Test {
 
   json call(const std::string& method, json params, protocol::ClientContext client,
             std::shared_ptr<CaptureStream>* out = nullptr) {
-    auto stream = std::make_shared<CaptureStream>();
-    jsonrpc::Message request;
-    request.kind = jsonrpc::MessageKind::kRequest;
-    request.id = next_id_++;
-    request.method = method;
-    request.params = std::move(params);
-    server_.handleRequest(Call{request, std::move(client), session_, stream});
+    auto stream =
+        testing::sendRequest(server_, next_id_++, method, std::move(params), std::move(client),
+                             session_);
     if (out) *out = stream;
     return stream->wait();
   }
