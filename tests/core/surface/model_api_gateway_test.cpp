@@ -62,16 +62,7 @@ TEST(ModelApiGateway, CostsReachTheViewsAndTheKeyNeverLeaks) {
     GatewayHarness harness("sqlite", dir.path());
     ASSERT_TRUE(harness.status().ok()) << harness.status().toString();
     auto record = [&](const json& j) { seen += j.dump() + "\n"; };
-    json created = harness.callTool(
-        "agent_create",
-        {{"name", "writer"},
-         {"type", "anthropic"},
-         {"model", "claude-test"},
-         {"config",
-          {{"base_url", fake.url()},
-           {"api_key", kSecret},
-           {"retry_base_ms", 10},
-           {"price", {{"input_per_mtok", 3.0}, {"output_per_mtok", 15.0}}}}}});
+    json created = harness.callTool("agent_create", pricedAgent(fake, "writer"));
     record(created);
     ASSERT_FALSE(GatewayHarness::isError(created)) << GatewayHarness::text(created);
     const std::string id = created["structuredContent"]["agent"]["id"];
