@@ -14,6 +14,24 @@ Result<Json> parsed(Result<std::string> text, const char* what) {
   return value;
 }
 
+// A plugin's CallToolResult, checked where the wire and the task machinery rely on it: an
+// object whose content, when present, is an array and whose isError is a boolean.
+Result<Json> callToolResult(Result<std::string> text) {
+  Result<Json> result = parsed(std::move(text), "CallToolResult");
+  if (!result.ok()) return result;
+  auto content = result->find("content");
+  if (content != result->end() && !content->is_array()) {
+    return Status::internal(
+        "the tool provider returned a CallToolResult whose content is not an array");
+  }
+  auto is_error = result->find("isError");
+  if (is_error != result->end() && !is_error->is_boolean()) {
+    return Status::internal(
+        "the tool provider returned a CallToolResult whose isError is not a boolean");
+  }
+  return result;
+}
+
 std::string str(const Json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -89,7 +107,7 @@ Status ProviderBridge::sync(Server& server) {
       registry.addTool(std::move(def), [provider, hook, name](const Json& args,
                                                               RequestContext& context) {
         context.setCatalogChangedHook(hook);
-        return parsed(provider->callTool(name, args.dump(), context), "CallToolResult");
+        return callToolResult(provider->callTool(name, args.dump(), context));
       });
     }
     for (const auto& old : tools_) {

@@ -16,9 +16,11 @@ using nlohmann::json;
 // A provider whose catalog the test sets; its one tool becomes a task when it can.
 class FakeProvider : public ToolProvider {
  public:
-  explicit FakeProvider(json catalog) : catalog_(std::move(catalog)) {}
+  explicit FakeProvider(json catalog, json reply = nullptr)
+      : catalog_(std::move(catalog)), reply_(std::move(reply)) {}
   std::string catalogJson() const override { return catalog_.dump(); }
   Result<std::string> callTool(std::string_view, std::string_view, ToolContext& context) override {
+    if (!reply_.is_null()) return reply_.dump();
     Status became = context.becomeTask();
     return json{
         {"content", {{{"type", "text"}, {"text", became.ok() ? "task" : became.message()}}}}}
@@ -34,6 +36,7 @@ class FakeProvider : public ToolProvider {
 
  private:
   json catalog_;
+  json reply_;  // null: become a task when it can
 };
 
 json catalogWith(json execution) {
@@ -56,6 +59,21 @@ TEST(ProviderBridge, ReadsTaskSupportFromTheCatalogAndDoesNotListIt) {
   server::Server plain;
   ASSERT_TRUE(plain.addToolProvider(std::make_shared<FakeProvider>(catalogWith(nullptr))).ok());
   EXPECT_EQ(plain.registry().tool("job")->def.task_support, server::TaskSupport::kForbidden);
+}
+
+TEST(ProviderBridge, AMisshapenCallToolResultIsAnErrorNotPassedOn) {
+  for (json bad : {json{{"content", json::array()}, {"isError", 1}}, json{{"content", "text"}}}) {
+    server::Server server;
+    ASSERT_TRUE(
+        server.addToolProvider(std::make_shared<FakeProvider>(catalogWith(nullptr), bad)).ok());
+    json response =
+        testing::sendRequest(server, 1, "tools/call", {{"name", "job"}}, protocol::ClientContext{})
+            ->wait();
+    ASSERT_TRUE(response.contains("error")) << bad.dump() << " gave " << response.dump();
+    EXPECT_NE(response["error"]["message"].get<std::string>().find("CallToolResult"),
+              std::string::npos)
+        << response.dump();
+  }
 }
 
 TEST(ProviderBridge, RefusesAnUnknownTaskSupport) {
