@@ -9,7 +9,7 @@ PluginAgentTypes::PluginAgentTypes(PluginRegistry* registry,
     : registry_(registry), plugin_configs_(std::move(plugin_configs)) {}
 
 std::vector<std::string> PluginAgentTypes::agentTypeNames() const {
-  return registry_->loaded(PluginKind::kAgent);
+  return registry_->usable(PluginKind::kAgent);
 }
 
 Result<std::shared_ptr<AgentType>> PluginAgentTypes::agentType(const std::string& name) {

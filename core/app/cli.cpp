@@ -24,7 +24,11 @@ CommandContext::CommandContext(Config config, std::filesystem::path schema_dir, 
 
 CommandContext::~CommandContext() = default;
 
-PluginRegistry& CommandContext::plugins() {
+std::vector<PluginKind> gatewayOnFirstUseKinds() {
+  return {PluginKind::kAgent, PluginKind::kWorkflow, PluginKind::kStorage};
+}
+
+PluginRegistry& CommandContext::plugins(bool gateway) {
   if (registry_) return *registry_;
   std::error_code ec;
   std::filesystem::create_directories(config_.data_dir, ec);
@@ -38,6 +42,7 @@ PluginRegistry& CommandContext::plugins() {
   if (selection.configs.find(config_.storage.backend) == selection.configs.end()) {
     selection.configs[config_.storage.backend] = config_.storage.config.dump();
   }
+  if (gateway) selection.on_first_use = gatewayOnFirstUseKinds();
   registry_->discover(plugin_dirs_, selection);
   for (const std::string& wanted : selection.enable) {
     bool found = false;

@@ -25,6 +25,11 @@
 
 namespace switchboard::core {
 
+// The plugin kinds a gateway (serve, demo) loads on first use rather than at start: it uses
+// one storage backend and usually few agent types and patterns. Tool providers all serve
+// tools, so they load at start.
+std::vector<PluginKind> gatewayOnFirstUseKinds();
+
 class CommandContext {
  public:
   CommandContext(Config config, std::filesystem::path schema_dir, std::ostream& out,
@@ -36,8 +41,9 @@ class CommandContext {
   // Folders scanned for plugins: the bundled folder (if any), --plugin-dir flags, then
   // the config's plugin_dirs.
   const std::vector<std::filesystem::path>& pluginDirs() const { return plugin_dirs_; }
-  // The registry, with plugins discovered (and probed) on first call.
-  PluginRegistry& plugins();
+  // The registry, with plugins discovered (and probed) on the first call, which also
+  // decides whether the kinds of gatewayOnFirstUseKinds() load on first use.
+  PluginRegistry& plugins(bool gateway = false);
 
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }

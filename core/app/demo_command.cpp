@@ -124,6 +124,7 @@ int runIn(CommandContext& context, const DemoOptions& options, const DemoDir& di
   selection.enable = config.plugins.enable;
   selection.disable = config.plugins.disable;
   for (const auto& [name, value] : config.plugins.config) selection.configs[name] = value.dump();
+  selection.on_first_use = gatewayOnFirstUseKinds();
   registry.discover(context.pluginDirs(), selection);
 
   GatewayOptions gateway_options;

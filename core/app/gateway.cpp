@@ -18,7 +18,7 @@ std::map<std::string, std::string> pluginConfigs(const Config& config) {
 
 // The full name of a loaded storage plugin given its full or short name ("sqlite").
 Result<std::string> resolveStorageName(PluginRegistry& registry, const std::string& name) {
-  std::vector<std::string> loaded = registry.loaded(PluginKind::kStorage);
+  std::vector<std::string> loaded = registry.usable(PluginKind::kStorage);
   for (const std::string& full : loaded) {
     if (full == name) return full;
   }
@@ -148,7 +148,7 @@ Status Gateway::startAll() {
   resource_subscription_ = registerResources(*server_, services);
   workflow_tasks_->attach(server_.get());
 
-  for (const std::string& name : registry_.loaded(PluginKind::kTools)) {
+  for (const std::string& name : registry_.usable(PluginKind::kTools)) {
     auto config_it = configs.find(name);
     Result<std::shared_ptr<ToolProvider>> provider = registry_.create<ToolProvider>(
         name, config_it == configs.end() ? std::string("{}") : config_it->second);

@@ -40,7 +40,7 @@ Result<std::unique_ptr<Gateway>> startGateway(CommandContext& context) {
   GatewayOptions options;
   options.config = context.config();
   options.schema_dir = context.schemaDir();
-  Result<std::unique_ptr<Gateway>> gateway = Gateway::start(context.plugins(), std::move(options));
+  Result<std::unique_ptr<Gateway>> gateway = Gateway::start(context.plugins(/*gateway=*/true), std::move(options));
   // Start-up parses manifests, configs and schemas into temporaries; give the pages they
   // leave free back to the system, so an idle gateway's resident memory is what it holds.
   malloc_trim(0);

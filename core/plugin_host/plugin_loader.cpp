@@ -4,6 +4,7 @@
 #include <exception>
 #include <string_view>
 #include <system_error>
+#include <utility>
 
 namespace switchboard::core {
 namespace {
@@ -39,8 +40,8 @@ Result<Manifest> PluginLoader::readManifest(const std::filesystem::path& dir) co
   return Manifest::load(dir, manifest_schema_);
 }
 
-Result<LoadedPlugin> PluginLoader::load(const std::filesystem::path& dir,
-                                        const Manifest& manifest) const {
+Result<LoadedPlugin> PluginLoader::check(const std::filesystem::path& dir,
+                                         const Manifest& manifest) const {
   if (manifest.abi != SB_ABI_VERSION) {
     return Status::failedPrecondition("manifest declares ABI " + std::to_string(manifest.abi) +
                                       ", this host has ABI " + std::to_string(SB_ABI_VERSION) +
@@ -65,7 +66,15 @@ Result<LoadedPlugin> PluginLoader::load(const std::filesystem::path& dir,
   if (!std::filesystem::is_regular_file(library_path, ec)) {
     return Status::notFound("library file not found: " + library_path.string());
   }
+  return plugin;
+}
 
+Result<LoadedPlugin> PluginLoader::load(const std::filesystem::path& dir,
+                                        const Manifest& manifest) const {
+  Result<LoadedPlugin> checked = check(dir, manifest);
+  if (!checked.ok()) return checked.status();
+  LoadedPlugin plugin = std::move(*checked);
+  std::filesystem::path library_path = manifest.libraryPath(dir);
   try {
     plugin.library = std::make_shared<boost::dll::shared_library>(
         library_path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);

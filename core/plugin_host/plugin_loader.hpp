@@ -42,6 +42,9 @@ class PluginLoader {
 
   // Step 1: reads no library. NotFound when there is no plugin.json.
   Result<Manifest> readManifest(const std::filesystem::path& dir) const;
+  // Steps 2 to 4 for a manifest readManifest() accepted: runs no plugin code, and the
+  // result has no library.
+  Result<LoadedPlugin> check(const std::filesystem::path& dir, const Manifest& manifest) const;
   // Steps 2 to 8 for a manifest readManifest() accepted.
   Result<LoadedPlugin> load(const std::filesystem::path& dir, const Manifest& manifest) const;
 

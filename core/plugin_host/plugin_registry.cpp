@@ -17,6 +17,8 @@ std::string_view pluginStateName(PluginState state) {
   switch (state) {
     case PluginState::kLoaded:
       return "loaded";
+    case PluginState::kAvailable:
+      return "available";
     case PluginState::kFailed:
       return "failed";
     case PluginState::kDisabled:
@@ -41,6 +43,15 @@ bool named(const std::vector<std::string>& list, const Manifest& manifest) {
   return std::any_of(list.begin(), list.end(), [&](const std::string& entry) {
     return entry == manifest.name || entry == manifest.shortName();
   });
+}
+
+std::string schemaText(const LoadedPlugin& plugin) {
+  return plugin.config_schema ? plugin.config_schema->document().dump() : "{}";
+}
+
+bool onFirstUse(const PluginSelection& selection, const Manifest& manifest) {
+  return std::any_of(selection.on_first_use.begin(), selection.on_first_use.end(),
+                     [&](PluginKind kind) { return pluginKindName(kind) == manifest.kind; });
 }
 
 }  // namespace
@@ -132,21 +143,68 @@ void PluginRegistry::loadOne(const std::filesystem::path& dir, const PluginSelec
     return;
   }
 
-  Result<LoadedPlugin> plugin = loader_->load(dir, *manifest);
-  if (!plugin.ok()) return fail(plugin.status());
+  if (onFirstUse(selection, *manifest)) {
+    Result<LoadedPlugin> checked = loader_->check(dir, *manifest);
+    if (!checked.ok()) return fail(checked.status());
+    info.config_schema_json = schemaText(*checked);
+    info.state = PluginState::kAvailable;
+    available_.emplace(manifest->name, std::move(*manifest));
+    infos_.push_back(std::move(info));
+    return;
+  }
+  Result<std::shared_ptr<Loaded>> loaded = load(dir, *manifest);
+  if (!loaded.ok()) return fail(loaded.status());
+  info.config_schema_json = schemaText((*loaded)->plugin);
+  info.state = PluginState::kLoaded;
+  loaded_.emplace(manifest->name, std::move(*loaded));
+  spdlog::debug("plugin {} {} loaded from {}", info.name, info.version, dir.string());
+  infos_.push_back(std::move(info));
+}
 
+Result<std::shared_ptr<PluginRegistry::Loaded>> PluginRegistry::load(
+    const std::filesystem::path& dir, const Manifest& manifest) {
+  Result<LoadedPlugin> plugin = loader_->load(dir, manifest);
+  if (!plugin.ok()) return plugin.status();
   auto loaded = std::make_shared<Loaded>();
   loaded->plugin = std::move(*plugin);
-  if (host_ == nullptr) loaded->own_host = std::make_unique<HostLog>(manifest->name, supervisor_);
+  if (host_ == nullptr) loaded->own_host = std::make_unique<HostLog>(manifest.name, supervisor_);
   loaded->host = host_ != nullptr ? host_ : loaded->own_host.get();
   loaded->dir_text = dir.string();
   loaded->data_dir_text = data_dir_.string();
-  info.config_schema_json =
-      loaded->plugin.config_schema ? loaded->plugin.config_schema->document().dump() : "{}";
-  info.state = PluginState::kLoaded;
-  loaded_.emplace(manifest->name, std::move(loaded));
-  spdlog::debug("plugin {} {} loaded from {}", info.name, info.version, dir.string());
-  infos_.push_back(std::move(info));
+  return loaded;
+}
+
+Result<std::shared_ptr<PluginRegistry::Loaded>> PluginRegistry::loadedPlugin(
+    std::string_view name) {
+  std::lock_guard lock(mu_);
+  auto found = loaded_.find(name);
+  if (found != loaded_.end()) return found->second;
+  auto available = available_.find(name);
+  PluginInfo* info = findInfo(name, PluginState::kAvailable);
+  if (available == available_.end() || info == nullptr) {
+    for (const PluginInfo& other : infos_) {
+      if (other.name == name) {
+        return Status::notFound("plugin '" + std::string(name) + "' is " +
+                                std::string(pluginStateName(other.state)) + ": " + other.error);
+      }
+    }
+    return Status::notFound("no plugin named '" + std::string(name) + "'");
+  }
+  Result<std::shared_ptr<Loaded>> loaded = load(info->dir, available->second);
+  available_.erase(available);
+  if (!loaded.ok()) {
+    info->state = PluginState::kFailed;
+    info->error = loaded.status().message();
+    spdlog::warn("plugin {} ({}) failed to load on first use: {}", info->name,
+                 info->dir.string(), info->error);
+    return loaded.status().withContext("plugin '" + info->name + "' failed to load");
+  }
+  info->config_schema_json = schemaText((*loaded)->plugin);
+  info->state = PluginState::kLoaded;
+  spdlog::debug("plugin {} {} loaded on first use from {}", info->name, info->version,
+                info->dir.string());
+  loaded_.emplace(info->name, *loaded);
+  return *loaded;
 }
 
 void PluginRegistry::probe(const PluginSelection& selection) {
@@ -162,7 +220,7 @@ void PluginRegistry::probe(const PluginSelection& selection) {
     std::string config_json = config == selection.configs.end() ? "{}" : config->second;
     Result<std::shared_ptr<PluginObject>> object = createObject(name, kind, config_json);
     if (object.ok()) continue;
-    PluginInfo* info = findInfo(name);
+    PluginInfo* info = findInfo(name, PluginState::kLoaded);
     if (info != nullptr) {
       info->state = PluginState::kFailed;
       info->error = object.status().message();
@@ -172,47 +230,44 @@ void PluginRegistry::probe(const PluginSelection& selection) {
   }
 }
 
-PluginInfo* PluginRegistry::findInfo(std::string_view name) {
+PluginInfo* PluginRegistry::findInfo(std::string_view name, PluginState state) {
   for (PluginInfo& info : infos_) {
-    if (info.name == name && info.state == PluginState::kLoaded) return &info;
+    if (info.name == name && info.state == state) return &info;
   }
   return nullptr;
 }
 
-std::vector<PluginInfo> PluginRegistry::plugins() const { return infos_; }
+std::vector<PluginInfo> PluginRegistry::plugins() const {
+  std::lock_guard lock(mu_);
+  return infos_;
+}
 
-std::vector<std::string> PluginRegistry::loaded(PluginKind kind) const {
+std::vector<std::string> PluginRegistry::usable(PluginKind kind) const {
+  std::lock_guard lock(mu_);
   std::vector<std::string> out;
-  for (const auto& [name, loaded] : loaded_) {
-    if (loaded->plugin.manifest.kind == pluginKindName(kind)) out.push_back(name);
+  for (const PluginInfo& info : infos_) {
+    bool usable = info.state == PluginState::kLoaded || info.state == PluginState::kAvailable;
+    if (usable && info.kind == pluginKindName(kind)) out.push_back(info.name);
   }
-  return out;  // std::map iterates in sorted order
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 Result<PluginInfo> PluginRegistry::info(std::string_view name) const {
-  if (loaded_.find(name) == loaded_.end()) {
-    return Status::notFound("plugin '" + std::string(name) + "' is not loaded");
-  }
+  std::lock_guard lock(mu_);
   for (const PluginInfo& info : infos_) {
-    if (info.name == name && info.state == PluginState::kLoaded) return info;
+    bool usable = info.state == PluginState::kLoaded || info.state == PluginState::kAvailable;
+    if (info.name == name && usable) return info;
   }
-  return Status::notFound("plugin '" + std::string(name) + "' is not loaded");
+  return Status::notFound("plugin '" + std::string(name) + "' is not loaded or available");
 }
 
 Result<std::shared_ptr<PluginObject>> PluginRegistry::createObject(std::string_view name,
                                                                    PluginKind kind,
                                                                    std::string_view config_json) {
-  auto found = loaded_.find(name);
-  if (found == loaded_.end()) {
-    for (const PluginInfo& info : infos_) {
-      if (info.name == name) {
-        return Status::notFound("plugin '" + std::string(name) + "' is " +
-                                std::string(pluginStateName(info.state)) + ": " + info.error);
-      }
-    }
-    return Status::notFound("no plugin named '" + std::string(name) + "'");
-  }
-  std::shared_ptr<Loaded> loaded = found->second;
+  Result<std::shared_ptr<Loaded>> found = loadedPlugin(name);
+  if (!found.ok()) return found.status();
+  std::shared_ptr<Loaded> loaded = std::move(*found);
   const Manifest& manifest = loaded->plugin.manifest;
   if (manifest.kind != pluginKindName(kind)) {
     return Status::invalidArgument("plugin '" + manifest.name + "' is a " + manifest.kind +

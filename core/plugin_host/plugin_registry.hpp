@@ -17,17 +17,26 @@
 // plugin at start-up, not later when something needs it. PluginSelection::probe = false
 // skips this.
 //
+// Plugins of the kinds in PluginSelection::on_first_use are only checked as far as no
+// plugin code runs (steps 1-4 of PluginLoader: manifest, ABI, config schema, library file)
+// and are kAvailable; the first create() loads the library, and a load failure then makes
+// the plugin kFailed with its error, returned by that create(). `serve` uses this for agent
+// types, workflow patterns and storage backends, so a process carries only the libraries it
+// uses; `plugins list` loads every plugin.
+//
 // Thread safety: discover() must not run concurrently with anything else; after it, every
-// const method and create() may be called from any thread.
+// method but discover() may be called from any thread.
 #pragma once
 
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "core/plugin_host/manifest.hpp"
 #include "core/supervisor/process_supervisor.hpp"
 #include "switchboard/agent.hpp"
 #include "switchboard/plugin.hpp"
@@ -40,7 +49,8 @@ namespace switchboard::core {
 
 class PluginLoader;
 
-enum class PluginState { kLoaded, kFailed, kDisabled };
+// kAvailable: checked without running plugin code; its library loads on first use.
+enum class PluginState { kLoaded, kAvailable, kFailed, kDisabled };
 std::string_view pluginStateName(PluginState state);
 
 struct PluginInfo {
@@ -62,6 +72,8 @@ struct PluginSelection {
   // Instance config (JSON text) per plugin name, used by the start-up probe.
   std::map<std::string, std::string, std::less<>> configs;
   bool probe = true;  // create (and drop) each loaded plugin's root object in discover()
+  // Kinds whose libraries load on their first create() instead of in discover().
+  std::vector<PluginKind> on_first_use;
 };
 
 class PluginRegistry {
@@ -86,13 +98,15 @@ class PluginRegistry {
   void discover(const std::vector<std::filesystem::path>& dirs, const PluginSelection& selection);
 
   std::vector<PluginInfo> plugins() const;
-  // Names of loaded plugins of one kind, sorted.
-  std::vector<std::string> loaded(PluginKind kind) const;
-  // NotFound when no such plugin is loaded.
+  // Names of the plugins of one kind that create() can make: loaded or available. Sorted.
+  std::vector<std::string> usable(PluginKind kind) const;
+  // NotFound when no such plugin is loaded or available.
   Result<PluginInfo> info(std::string_view name) const;
 
-  // NotFound (not loaded), InvalidArgument (wrong kind, or config rejected by the plugin's
-  // schema, message lists each violation), or whatever the plugin's factory returned.
+  // NotFound (not usable), FailedPrecondition and the others of PluginLoader::load (an
+  // available plugin whose library failed to load), InvalidArgument (wrong kind, or config
+  // rejected by the plugin's schema, message lists each violation), or whatever the
+  // plugin's factory returned.
   template <typename Interface>
   Result<std::shared_ptr<Interface>> create(std::string_view name, std::string_view config_json) {
     Result<std::shared_ptr<PluginObject>> object =
@@ -108,8 +122,12 @@ class PluginRegistry {
   Result<std::shared_ptr<PluginObject>> createObject(std::string_view name, PluginKind kind,
                                                      std::string_view config_json);
   void loadOne(const std::filesystem::path& dir, const PluginSelection& selection);
+  // Loads the library of a manifest readManifest() accepted; touches no member but reads.
+  Result<std::shared_ptr<Loaded>> load(const std::filesystem::path& dir, const Manifest& manifest);
+  // The loaded plugin `name`, loading it first when it is available.
+  Result<std::shared_ptr<Loaded>> loadedPlugin(std::string_view name);
   void probe(const PluginSelection& selection);
-  PluginInfo* findInfo(std::string_view name);
+  PluginInfo* findInfo(std::string_view name, PluginState state);
 
   Host* host_;  // null: each plugin gets a HostLog of its own
   std::shared_ptr<ProcessSupervisor> supervisor_ = std::make_shared<ProcessSupervisor>();
@@ -118,8 +136,10 @@ class PluginRegistry {
   std::map<std::string, std::filesystem::path, std::less<>> seen_;  // valid manifests by name
   std::filesystem::path data_dir_;
   std::filesystem::path manifest_schema_path_;
+  mutable std::mutex mu_;  // guards infos_, loaded_ and available_ after discover()
   std::vector<PluginInfo> infos_;
   std::map<std::string, std::shared_ptr<Loaded>, std::less<>> loaded_;
+  std::map<std::string, Manifest, std::less<>> available_;  // checked, library not loaded
 };
 
 // Wraps an object a plugin object made (an Agent, a Decider, an AgentCall) so that it

@@ -24,7 +24,7 @@ PatternCatalog::PatternCatalog(PluginRegistry* registry,
     : registry_(registry), plugin_configs_(std::move(plugin_configs)) {}
 
 std::vector<std::string> PatternCatalog::names() const {
-  return registry_->loaded(PluginKind::kWorkflow);
+  return registry_->usable(PluginKind::kWorkflow);
 }
 
 Result<std::string> PatternCatalog::fullName(const std::string& name) const {

@@ -49,7 +49,8 @@ Result<ToolOutput> status(const SurfaceServices& s) {
   std::int64_t failed = 0;
   for (const PluginInfo& info : s.plugins->plugins()) {
     if (info.state == PluginState::kFailed) ++failed;
-    if (info.state != PluginState::kLoaded || !plugins.contains(info.kind)) continue;
+    bool usable = info.state == PluginState::kLoaded || info.state == PluginState::kAvailable;
+    if (!usable || !plugins.contains(info.kind)) continue;
     plugins[info.kind].push_back(info.name);
   }
   plugins["failed"] = failed;

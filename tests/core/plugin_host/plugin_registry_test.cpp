@@ -5,6 +5,8 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "tests/core/plugin_host/fixture_expectations.hpp"
 
@@ -65,8 +67,8 @@ TEST(PluginRegistry, EveryFixtureGetsItsOwnStateAndError) {
       }
     }
   }
-  EXPECT_EQ(registry.loaded(PluginKind::kAgent), std::vector<std::string>{"fixture.agent.good"});
-  EXPECT_TRUE(registry.loaded(PluginKind::kStorage).empty());
+  EXPECT_EQ(registry.usable(PluginKind::kAgent), std::vector<std::string>{"fixture.agent.good"});
+  EXPECT_TRUE(registry.usable(PluginKind::kStorage).empty());
 }
 
 TEST(PluginRegistry, ManifestLoadedFromTheFolderItself) {
@@ -91,7 +93,7 @@ TEST(PluginRegistry, SelectionEnablesAndDisables) {
   EXPECT_EQ(infos[0].state, PluginState::kDisabled);
   EXPECT_EQ(infos[0].error, "disabled by configuration (plugins.disable)");
   EXPECT_EQ(infos[1].state, PluginState::kLoaded);
-  EXPECT_EQ(registry.loaded(PluginKind::kAgent),
+  EXPECT_EQ(registry.usable(PluginKind::kAgent),
             std::vector<std::string>{"fixture.agent.disabled_by_default"});
 }
 
@@ -199,6 +201,73 @@ TEST(PluginRegistry, LibraryStaysLoadedWhileAnObjectLives) {
   call->reset();
   held.reset();
   EXPECT_FALSE(mapped(library));
+}
+
+TEST(PluginRegistry, OnFirstUseKindsAreCheckedAtDiscoverAndLoadedByTheFirstCreate) {
+  PluginRegistry registry(nullptr, ::testing::TempDir(), kManifestSchema);
+  PluginSelection selection;
+  selection.on_first_use = {PluginKind::kAgent};
+  registry.discover({kFixtures / "good", kFixtures / "unresolved_symbol",
+                     kFixtures / "wrong_abi_manifest", kFixtures / "missing_library"},
+                    selection);
+  auto state = [&](const std::string& folder) {
+    const PluginInfo* info = find(registry.plugins(), folder);
+    return info == nullptr ? std::string("absent") : std::string(pluginStateName(info->state));
+  };
+  // What can be checked without running plugin code fails at discover...
+  EXPECT_EQ(state("wrong_abi_manifest"), "failed");
+  EXPECT_EQ(state("missing_library"), "failed");
+  // ...and the rest waits, unloaded, for its first use.
+  EXPECT_EQ(state("good"), "available");
+  EXPECT_EQ(state("unresolved_symbol"), "available");
+  EXPECT_FALSE(mapped("fixture_good.so"));
+  EXPECT_EQ(registry.usable(PluginKind::kAgent),
+            (std::vector<std::string>{"fixture.agent.good", "fixture.agent.unresolved_symbol"}));
+  ASSERT_TRUE(registry.info("fixture.agent.good").ok());
+
+  auto made = registry.create<AgentType>("fixture.agent.good", "{}");
+  ASSERT_TRUE(made.ok()) << made.status().toString();
+  EXPECT_EQ(state("good"), "loaded");
+  EXPECT_TRUE(mapped("fixture_good.so"));
+  EXPECT_EQ((*made)->agentConfigSchema(), "{\"type\":\"object\"}");
+
+  // A library that cannot load fails its first create with the loader's error, and stays
+  // failed.
+  auto broken = registry.create<AgentType>("fixture.agent.unresolved_symbol", "{}");
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(broken.status().message().find("plugin 'fixture.agent.unresolved_symbol' failed to "
+                                           "load: cannot load library: "),
+            std::string::npos)
+      << broken.status().message();
+  EXPECT_NE(broken.status().message().find("undefined symbol: sb_fixture_missing_symbol"),
+            std::string::npos);
+  EXPECT_EQ(state("unresolved_symbol"), "failed");
+  EXPECT_EQ(registry.usable(PluginKind::kAgent), std::vector<std::string>{"fixture.agent.good"});
+  auto again = registry.create<AgentType>("fixture.agent.unresolved_symbol", "{}");
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().code(), StatusCode::kNotFound);
+  EXPECT_NE(again.status().message().find("is failed: cannot load library"), std::string::npos)
+      << again.status().message();
+}
+
+TEST(PluginRegistry, ConcurrentFirstCreatesLoadTheLibraryOnce) {
+  PluginRegistry registry(nullptr, ::testing::TempDir(), kManifestSchema);
+  PluginSelection selection;
+  selection.on_first_use = {PluginKind::kAgent};
+  registry.discover({kFixtures / "good"}, selection);
+  std::vector<std::shared_ptr<AgentType>> made(8);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < made.size(); ++i) {
+    threads.emplace_back([&, i] {
+      auto type = registry.create<AgentType>("fixture.agent.good", "{}");
+      if (type.ok()) made[i] = *type;
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const auto& type : made) ASSERT_NE(type, nullptr);
+  ASSERT_EQ(registry.plugins().size(), 1u);
+  EXPECT_EQ(registry.plugins()[0].state, PluginState::kLoaded);
 }
 
 TEST(PluginRegistry, MissingManifestSchemaFailsEveryPlugin) {

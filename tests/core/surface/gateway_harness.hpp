@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "core/app/cli.hpp"
 #include "core/app/gateway.hpp"
 #include "core/plugin_host/plugin_registry.hpp"
 #include "core/surface/tool_catalog.hpp"
@@ -90,7 +91,10 @@ class GatewayHarness {
   GatewayHarness(const std::string& storage, const std::filesystem::path& data_dir) {
     registry_ = std::make_unique<PluginRegistry>(
         nullptr, data_dir, schemaDir() / "plugin-manifest.schema.json");
-    registry_->discover({std::filesystem::path(SWITCHBOARD_BUILD_DIR) / "plugins"}, {});
+    // As `serve` does: agent types, patterns and storage backends load on first use.
+    PluginSelection selection;
+    selection.on_first_use = gatewayOnFirstUseKinds();
+    registry_->discover({std::filesystem::path(SWITCHBOARD_BUILD_DIR) / "plugins"}, selection);
     GatewayOptions options;
     options.config.data_dir = data_dir;
     options.config.storage.backend = storage;

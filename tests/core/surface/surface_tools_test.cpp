@@ -3,6 +3,7 @@
 // unknown ids and illegal transitions.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <thread>
 
 #include "tests/core/surface/gateway_harness.hpp"
@@ -199,6 +200,37 @@ TEST_P(SurfaceToolsTest, TasksRunAsADagAndEveryToolMatchesItsOutputSchema) {
 
   std::set<std::string> validated = harness_->validated();
   EXPECT_EQ(validated.size(), 19u) << "some tools were never seen succeeding";
+}
+
+// The gateway loads an agent type, pattern or storage plugin when it is first used; until
+// then plugin_list says it is available, and system_status counts it as usable.
+TEST_P(SurfaceToolsTest, PluginsOfAGatewayLoadOnFirstUse) {
+  auto states = [&](const std::string& kind) {
+    std::map<std::string, std::string> out;
+    json listed = harness_->callTool("plugin_list", {{"kind", kind}});
+    for (const json& p : listed["structuredContent"]["plugins"]) out[p["name"]] = p["status"];
+    return out;
+  };
+  const std::string storage = "switchboard.storage." + GetParam();
+  const std::string other = GetParam() == "memory" ? "switchboard.storage.sqlite"
+                                                   : "switchboard.storage.memory";
+  EXPECT_EQ(states("storage")[storage], "loaded");
+  EXPECT_EQ(states("storage")[other], "available");
+  EXPECT_EQ(states("agent")["switchboard.agent.scripted"], "available");
+  EXPECT_EQ(states("agent")["switchboard.agent.command"], "available");
+  EXPECT_EQ(states("workflow")["switchboard.workflow.dag"], "available");
+  json status = harness_->callTool("system_status", json::object());
+  EXPECT_NE(status["structuredContent"]["plugins"]["agent"].dump().find("scripted"),
+            std::string::npos)
+      << status.dump();
+
+  harness_->makeAgent("first", quickAgent());
+  EXPECT_EQ(states("agent")["switchboard.agent.scripted"], "loaded");
+  EXPECT_EQ(states("agent")["switchboard.agent.command"], "available");
+  json patterns = harness_->callTool("workflow_patterns", json::object());
+  EXPECT_FALSE(GatewayHarness::isError(patterns));
+  EXPECT_GE(patterns["structuredContent"]["patterns"].size(), 3u);
+  EXPECT_EQ(states("workflow")["switchboard.workflow.dag"], "loaded");
 }
 
 INSTANTIATE_TEST_SUITE_P(Storage, SurfaceToolsTest, ::testing::Values("memory", "sqlite"));
