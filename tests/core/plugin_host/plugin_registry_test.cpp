@@ -211,7 +211,8 @@ TEST(PluginRegistry, OnFirstUseKindsAreCheckedAtDiscoverAndLoadedByTheFirstCreat
                      kFixtures / "wrong_abi_manifest", kFixtures / "missing_library"},
                     selection);
   auto state = [&](const std::string& folder) {
-    const PluginInfo* info = find(registry.plugins(), folder);
+    std::vector<PluginInfo> infos = registry.plugins();
+    const PluginInfo* info = find(infos, folder);
     return info == nullptr ? std::string("absent") : std::string(pluginStateName(info->state));
   };
   // What can be checked without running plugin code fails at discover...
