@@ -144,6 +144,8 @@ void PluginRegistry::loadOne(const std::filesystem::path& dir, const PluginSelec
   }
 
   if (onFirstUse(selection, *manifest)) {
+    // The compiled config schema is dropped and compiled again on first use: an idle
+    // gateway then holds no validator for a plugin it never uses.
     Result<LoadedPlugin> checked = loader_->check(dir, *manifest);
     if (!checked.ok()) return fail(checked.status());
     info.config_schema_json = schemaText(*checked);
