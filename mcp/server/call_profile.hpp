@@ -9,10 +9,16 @@
 // blocking, so a quick tool still qualifies on a busy machine.
 // A call that used its context or kQuickLimit of CPU disqualifies the tool for good (until
 // it is registered again): such a tool streams, asks or computes, and must not hold the
-// transport's thread. A blocking call on a worker restarts the count and is a strike;
-// kMaxStrikes strikes, or one blocking call while running inline, disqualify for good. So
-// a tool that blocks is kept off the transport's thread, while a quick one that met a busy
-// lock once (many calls at once on a loaded machine) still qualifies.
+// transport's thread.
+// A blocking call, on a worker or inline, is a strike and sends the tool back to the pool
+// until it has kQuickCallsNeeded quick calls in a row again; kMaxStrikes strikes disqualify
+// it for good, and kForgiveAfter quick calls in a row forgive one strike. The signals
+// cannot tell a tool that sleeps from a quick one that met a busy lock (a malloc arena
+// whose holder was preempted, on a machine with more busy threads than cores), so only
+// repetition tells them apart: a tool that blocks does it again within a few calls and is
+// out after kMaxStrikes, while a quick one under heavy load blocks once in many thousand
+// calls and keeps running inline (before strikes were forgiven, a sustained load of quick
+// calls ended up sending every one of them through the pool).
 // Transports ask for inline calls where they can afford them (HTTP: one thread per
 // connection; stdio: the reader, for the microseconds such a call takes); see
 // Server::handleRequest.
@@ -30,6 +36,7 @@ class CallProfile {
  public:
   static constexpr int kQuickCallsNeeded = 32;
   static constexpr int kMaxStrikes = 3;
+  static constexpr int kForgiveAfter = 4096;
   static constexpr std::chrono::microseconds kQuickLimit{2000};
 
   bool runsInline() const {
@@ -38,22 +45,31 @@ class CallProfile {
   }
 
   // One finished call: wall and CPU time, voluntary context switches during it, whether
-  // it used its RequestContext, whether it ran on the transport's thread.
+  // it used its RequestContext.
   void record(std::chrono::nanoseconds wall, std::chrono::nanoseconds cpu, long voluntary_switches,
-              bool used_context, bool ran_inline) {
+              bool used_context) {
     if (used_context || cpu > kQuickLimit) {
       slow_.store(true, std::memory_order_relaxed);
       return;
     }
     if (wall > kQuickLimit && voluntary_switches > 0) {  // it blocked
-      if (ran_inline || strikes_.fetch_add(1, std::memory_order_relaxed) + 1 >= kMaxStrikes) {
+      if (strikes_.fetch_add(1, std::memory_order_relaxed) + 1 >= kMaxStrikes) {
         slow_.store(true, std::memory_order_relaxed);
       }
       quick_.store(0, std::memory_order_relaxed);
       return;
     }
-    if (quick_.load(std::memory_order_relaxed) < kQuickCallsNeeded) {
-      quick_.fetch_add(1, std::memory_order_relaxed);
+    if (strikes_.load(std::memory_order_relaxed) == 0 &&
+        quick_.load(std::memory_order_relaxed) >= kQuickCallsNeeded) {
+      return;  // qualified and nothing to forgive: no write to a line every call shares
+    }
+    int quick = quick_.fetch_add(1, std::memory_order_relaxed) + 1;
+    if (quick >= kForgiveAfter) {
+      quick_.store(kQuickCallsNeeded, std::memory_order_relaxed);  // still qualified
+      int strikes = strikes_.load(std::memory_order_relaxed);
+      if (strikes > 0) {
+        strikes_.compare_exchange_strong(strikes, strikes - 1, std::memory_order_relaxed);
+      }
     }
   }
 

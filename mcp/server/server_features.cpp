@@ -33,15 +33,14 @@ class CallMeter {
   CallMeter() : wall_(std::chrono::steady_clock::now()), cpu_(threadCpu()) {
     ok_ = getrusage(RUSAGE_THREAD, &usage_) == 0;
   }
-  void record(CallProfile& profile, bool used_context, bool ran_inline) const {
+  void record(CallProfile& profile, bool used_context) const {
     auto wall = std::chrono::steady_clock::now() - wall_;
     rusage now{};
     if (!ok_ || getrusage(RUSAGE_THREAD, &now) != 0) {
-      profile.record(wall, wall, 1, used_context, ran_inline);  // unknown: wall time alone
+      profile.record(wall, wall, 1, used_context);  // unknown: wall time alone
       return;
     }
-    profile.record(wall, threadCpu() - cpu_, now.ru_nvcsw - usage_.ru_nvcsw, used_context,
-                   ran_inline);
+    profile.record(wall, threadCpu() - cpu_, now.ru_nvcsw - usage_.ru_nvcsw, used_context);
   }
 
  private:
@@ -208,7 +207,7 @@ void Server::callTool(Call& call) {
   }
   CallMeter meter;
   Result<nlohmann::json> outcome = invokeTool(*tool, arguments, *context);
-  meter.record(*tool->profile, context->usedContext(), call.running_inline);
+  meter.record(*tool->profile, context->usedContext());
   finishHandler(call, *context, std::move(outcome), binding);
 }
 

@@ -12,7 +12,7 @@ constexpr microseconds kFast{50};
 constexpr microseconds kLong{5000};
 
 void quickCalls(CallProfile& profile, int n) {
-  for (int i = 0; i < n; ++i) profile.record(kFast, kFast, 0, false, false);
+  for (int i = 0; i < n; ++i) profile.record(kFast, kFast, 0, false);
 }
 
 TEST(CallProfile, QualifiesAfterEnoughQuickCallsInARow) {
@@ -26,12 +26,12 @@ TEST(CallProfile, QualifiesAfterEnoughQuickCallsInARow) {
 TEST(CallProfile, UsingTheContextOrMuchCpuDisqualifiesForGood) {
   CallProfile asks;
   quickCalls(asks, CallProfile::kQuickCallsNeeded);
-  asks.record(kFast, kFast, 0, /*used_context=*/true, true);
+  asks.record(kFast, kFast, 0, /*used_context=*/true);
   quickCalls(asks, 10 * CallProfile::kQuickCallsNeeded);
   EXPECT_FALSE(asks.runsInline());
 
   CallProfile computes;
-  computes.record(kLong, kLong, 0, false, false);
+  computes.record(kLong, kLong, 0, false);
   quickCalls(computes, 10 * CallProfile::kQuickCallsNeeded);
   EXPECT_FALSE(computes.runsInline());
 }
@@ -39,7 +39,7 @@ TEST(CallProfile, UsingTheContextOrMuchCpuDisqualifiesForGood) {
 TEST(CallProfile, BeingPreemptedIsNotBlocking) {
   CallProfile profile;
   for (int i = 0; i < CallProfile::kQuickCallsNeeded; ++i) {
-    profile.record(kLong, kFast, /*voluntary_switches=*/0, false, false);
+    profile.record(kLong, kFast, /*voluntary_switches=*/0, false);
   }
   EXPECT_TRUE(profile.runsInline());
 }
@@ -47,25 +47,51 @@ TEST(CallProfile, BeingPreemptedIsNotBlocking) {
 TEST(CallProfile, ABlockedWorkerCallRestartsTheCountAndThreeStrikesDisqualify) {
   CallProfile profile;
   quickCalls(profile, CallProfile::kQuickCallsNeeded - 1);
-  profile.record(kLong, kFast, 1, false, false);  // strike 1: met a busy lock
+  profile.record(kLong, kFast, 1, false);  // strike 1: met a busy lock
   quickCalls(profile, CallProfile::kQuickCallsNeeded - 1);
   EXPECT_FALSE(profile.runsInline()) << "a blocked call must restart the count";
   quickCalls(profile, 1);
   EXPECT_TRUE(profile.runsInline()) << "one blocked call must not disqualify a quick tool";
 
   CallProfile sleeper;
-  for (int i = 0; i < CallProfile::kMaxStrikes; ++i) sleeper.record(kLong, kFast, 1, false, false);
+  for (int i = 0; i < CallProfile::kMaxStrikes; ++i) sleeper.record(kLong, kFast, 1, false);
   quickCalls(sleeper, 10 * CallProfile::kQuickCallsNeeded);
   EXPECT_FALSE(sleeper.runsInline());
 }
 
-TEST(CallProfile, ABlockedInlineCallDisqualifiesAtOnce) {
+TEST(CallProfile, AQualifiedToolThatBlocksGoesBackToThePoolAndIsOutAfterThreeStrikes) {
   CallProfile profile;
   quickCalls(profile, CallProfile::kQuickCallsNeeded);
   ASSERT_TRUE(profile.runsInline());
-  profile.record(kLong, kFast, 1, false, /*ran_inline=*/true);
-  quickCalls(profile, 10 * CallProfile::kQuickCallsNeeded);
-  EXPECT_FALSE(profile.runsInline());
+  profile.record(kLong, kFast, 1, false);  // blocked while running inline
+  EXPECT_FALSE(profile.runsInline()) << "a blocking call must send the tool back to the pool";
+  quickCalls(profile, CallProfile::kQuickCallsNeeded);
+  EXPECT_TRUE(profile.runsInline());
+  profile.record(kLong, kFast, 1, false);
+  quickCalls(profile, CallProfile::kQuickCallsNeeded);
+  ASSERT_TRUE(profile.runsInline());
+  profile.record(kLong, kFast, 1, false);  // third strike
+  quickCalls(profile, 10 * CallProfile::kForgiveAfter);
+  EXPECT_FALSE(profile.runsInline()) << "three strikes are for good";
+}
+
+TEST(CallProfile, QuickCallsInARowForgiveAStrike) {
+  // A quick tool under heavy load meets a busy lock now and then: two strikes far apart
+  // must not add up with a third.
+  CallProfile profile;
+  for (int strike = 0; strike < 10; ++strike) {
+    profile.record(kLong, kFast, 1, false);
+    quickCalls(profile, CallProfile::kForgiveAfter);
+    ASSERT_TRUE(profile.runsInline()) << "after strike " << strike + 1;
+  }
+  // Forgiveness needs the calls in a row: a strike restarts the count.
+  CallProfile sleeper;
+  for (int strike = 0; strike < CallProfile::kMaxStrikes; ++strike) {
+    sleeper.record(kLong, kFast, 1, false);
+    quickCalls(sleeper, CallProfile::kForgiveAfter - 1);
+  }
+  quickCalls(sleeper, 10 * CallProfile::kForgiveAfter);
+  EXPECT_FALSE(sleeper.runsInline());
 }
 
 }  // namespace
