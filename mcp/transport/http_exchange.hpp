@@ -49,7 +49,9 @@ class HttpExchange : public server::ResponseStream {
 
   // Waits for the response, the first pushed message, or `upgrade_after` (streams only).
   First waitFirst(std::chrono::milliseconds upgrade_after);
-  const std::string& responseText() const { return response_; }
+  // The JSON response, moved out: call once, after waitFirst() returned kJson (the
+  // exchange is finished then and nothing writes it again).
+  std::string takeResponseText() { return std::move(response_); }
   int httpStatus() const { return status_; }
 
   const std::string& streamId() const { return stream_id_; }

@@ -237,7 +237,7 @@ void HttpTransport::resume(const std::string& session_id, const std::string& las
 bool HttpTransport::preRoute(const httplib::Request& req, httplib::Response& res) {
   if (req.path != options_.path && req.path != "/healthz") return false;
   bool loopback_bind = isLoopbackHost(options_.host);
-  std::string host = hostOf(req.get_header_value("Host"));
+  std::string host = hostOf(header(req, "Host").value_or(""));
   bool host_ok = isLoopbackHost(host) || contains(options_.allowed_hosts, host) ||
                  (!loopback_bind && options_.allowed_hosts.empty());
   if (!host_ok) {
@@ -246,9 +246,8 @@ bool HttpTransport::preRoute(const httplib::Request& req, httplib::Response& res
                                   nullptr, 403});
     return true;
   }
-  if (req.has_header("Origin")) {
-    std::string origin = req.get_header_value("Origin");
-    if (!contains(options_.allowed_origins, origin) && !isLoopbackHost(originHost(origin))) {
+  if (std::optional<std::string_view> origin = header(req, "Origin")) {
+    if (!contains(options_.allowed_origins, *origin) && !isLoopbackHost(originHost(*origin))) {
       writeJsonError(res, 403, nullptr,
                      jsonrpc::Error{jsonrpc::kInvalidRequest, "Forbidden: Origin not allowed",
                                     nullptr, 403});
@@ -257,7 +256,7 @@ bool HttpTransport::preRoute(const httplib::Request& req, httplib::Response& res
   }
   if (req.path == options_.path && !options_.bearer_token.empty()) {
     std::string expected = "Bearer " + options_.bearer_token;
-    std::string given = req.get_header_value("Authorization");
+    std::string_view given = header(req, "Authorization").value_or("");
     if (given.size() != expected.size() ||
         CRYPTO_memcmp(given.data(), expected.data(), expected.size()) != 0) {
       res.set_header("WWW-Authenticate", "Bearer");
@@ -340,7 +339,7 @@ void HttpTransport::removeSession(const std::string& id) {
 }
 
 void HttpTransport::handleGet(const httplib::Request& req, httplib::Response& res) {
-  std::string version = req.get_header_value("MCP-Protocol-Version");
+  std::string version(header(req, "MCP-Protocol-Version").value_or(""));
   if (!version.empty() && !protocol::isLegacyVersion(version)) {
     res.status = 405;
     res.set_header("Allow", "POST");
@@ -353,7 +352,7 @@ void HttpTransport::handleGet(const httplib::Request& req, httplib::Response& re
                                   406});
     return;
   }
-  std::string id = req.get_header_value("Mcp-Session-Id");
+  std::string id(header(req, "Mcp-Session-Id").value_or(""));
   if (id.empty()) {
     writeJsonError(res, 400, nullptr,
                    jsonrpc::Error{jsonrpc::kInvalidRequest,
@@ -366,8 +365,8 @@ void HttpTransport::handleGet(const httplib::Request& req, httplib::Response& re
     writeJsonError(res, 404, nullptr, sessionNotFound());
     return;
   }
-  if (req.has_header("Last-Event-ID")) {
-    resume(id, req.get_header_value("Last-Event-ID"), res);
+  if (std::optional<std::string_view> last_event_id = header(req, "Last-Event-ID")) {
+    resume(id, std::string(*last_event_id), res);
     return;
   }
   std::shared_ptr<HttpExchange> previous;
@@ -399,13 +398,13 @@ void HttpTransport::handleGet(const httplib::Request& req, httplib::Response& re
 }
 
 void HttpTransport::handleDelete(const httplib::Request& req, httplib::Response& res) {
-  std::string version = req.get_header_value("MCP-Protocol-Version");
+  std::string version(header(req, "MCP-Protocol-Version").value_or(""));
   if (!version.empty() && !protocol::isLegacyVersion(version)) {
     res.status = 405;
     res.set_header("Allow", "POST");
     return;
   }
-  std::string id = req.get_header_value("Mcp-Session-Id");
+  std::string id(header(req, "Mcp-Session-Id").value_or(""));
   if (id.empty()) {
     writeJsonError(res, 400, nullptr,
                    jsonrpc::Error{jsonrpc::kInvalidRequest,

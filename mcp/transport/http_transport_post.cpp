@@ -26,10 +26,10 @@ void HttpTransport::handlePost(const httplib::Request& req, httplib::Response& r
   }
   jsonrpc::Message& message = *decoded.message;
   std::optional<std::string> header_version;
-  if (req.has_header("MCP-Protocol-Version")) {
-    header_version = req.get_header_value("MCP-Protocol-Version");
+  if (std::optional<std::string_view> version = header(req, "MCP-Protocol-Version")) {
+    header_version.emplace(*version);
   }
-  std::string session_id = req.get_header_value("Mcp-Session-Id");
+  std::string session_id(header(req, "Mcp-Session-Id").value_or(""));
   bool modern = MessageRouter::claimsModern(message, header_version);
 
   if (!message.isRequest()) {
@@ -80,9 +80,9 @@ void HttpTransport::handlePost(const httplib::Request& req, httplib::Response& r
   MessageRouter router(server_);
   protocol::HeaderCheck::HeaderLookup lookup =
       [&req](std::string_view name) -> std::optional<std::string> {
-    std::string key(name);
-    if (!req.has_header(key)) return std::nullopt;
-    return req.get_header_value(key);
+    std::optional<std::string_view> value = header(req, name);
+    if (!value) return std::nullopt;
+    return std::string(*value);
   };
   protocol::ClientContext client;
   if (auto error = router.prepare(message, header_version, modern ? &lookup : nullptr, session,
@@ -116,7 +116,8 @@ void HttpTransport::handlePost(const httplib::Request& req, httplib::Response& r
   switch (first) {
     case HttpExchange::First::kJson:
       res.status = exchange->httpStatus();
-      res.set_content(exchange->responseText(), "application/json");
+      res.body = exchange->takeResponseText();  // set_content would copy it
+      res.set_header("Content-Type", "application/json");
       return;
     case HttpExchange::First::kStream:
       if (!modern) keepResumable(session, exchange);

@@ -33,27 +33,42 @@ std::string originHost(std::string_view origin) {
   return hostOf(rest);
 }
 
-bool contains(const std::vector<std::string>& list, const std::string& value) {
+bool contains(const std::vector<std::string>& list, std::string_view value) {
   return std::find(list.begin(), list.end(), value) != list.end();
 }
 
+std::optional<std::string_view> header(const httplib::Request& req, std::string_view name) {
+  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
+  for (const auto& [key, value] : req.headers) {
+    if (key.size() == name.size() &&
+        std::equal(key.begin(), key.end(), name.begin(),
+                   [&](char a, char b) { return lower(a) == lower(b); })) {
+      return std::string_view(value);
+    }
+  }
+  return std::nullopt;
+}
+
 bool acceptsEventStream(const httplib::Request& req) {
-  std::string accept = req.get_header_value("Accept");
-  return accept.find("text/event-stream") != std::string::npos ||
-         accept.find("*/*") != std::string::npos;
+  std::string_view accept = header(req, "Accept").value_or("");
+  return accept.find("text/event-stream") != std::string_view::npos ||
+         accept.find("*/*") != std::string_view::npos;
 }
 
 bool acceptsJson(const httplib::Request& req) {
-  std::string accept = req.get_header_value("Accept");
-  return accept.empty() || accept.find("application/json") != std::string::npos ||
-         accept.find("*/*") != std::string::npos || accept.find("application/*") != std::string::npos;
+  std::string_view accept = header(req, "Accept").value_or("");
+  return accept.empty() || accept.find("application/json") != std::string_view::npos ||
+         accept.find("*/*") != std::string_view::npos ||
+         accept.find("application/*") != std::string_view::npos;
 }
 
 bool isJsonContentType(const httplib::Request& req) {
-  std::string type = req.get_header_value("Content-Type");
-  std::transform(type.begin(), type.end(), type.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return type.rfind("application/json", 0) == 0;
+  constexpr std::string_view kJson = "application/json";
+  std::string_view type = header(req, "Content-Type").value_or("");
+  return type.size() >= kJson.size() &&
+         std::equal(kJson.begin(), kJson.end(), type.begin(), [](char want, char got) {
+           return want == std::tolower(static_cast<unsigned char>(got));
+         });
 }
 
 void writeJsonError(httplib::Response& res, int status, const nlohmann::json& id,

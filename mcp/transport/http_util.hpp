@@ -3,6 +3,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -22,7 +23,12 @@ bool isLoopbackHost(std::string_view host);
 std::string hostOf(std::string_view host_header);
 // The host of an Origin ("http://localhost:3000" -> "localhost"); "" when unparsable.
 std::string originHost(std::string_view origin);
-bool contains(const std::vector<std::string>& list, const std::string& value);
+bool contains(const std::vector<std::string>& list, std::string_view value);
+// The first value of header `name` (ASCII case-insensitive); nullopt when absent. A scan
+// of the request's few headers that compares lengths first: httplib's own lookup calls
+// tolower() on every character of every key it compares, about 1,800 instructions a
+// lookup, and a POST looks up six headers.
+std::optional<std::string_view> header(const httplib::Request& req, std::string_view name);
 bool acceptsEventStream(const httplib::Request& req);
 bool acceptsJson(const httplib::Request& req);
 bool isJsonContentType(const httplib::Request& req);
