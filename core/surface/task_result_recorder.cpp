@@ -19,7 +19,8 @@ TaskResultRecorder::~TaskResultRecorder() { events_->unsubscribe(subscription_);
 
 void TaskResultRecorder::watch(const std::string& execution_id) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::unique_lock<std::mutex> lock(mu_);
+    recording_done_.wait(lock, [&] { return recording_.count(execution_id) == 0; });
     if (recorded_.count(execution_id) != 0) return;
     watched_.insert(execution_id);
   }
@@ -42,9 +43,24 @@ void TaskResultRecorder::onEvents(const std::vector<Event>& events) {
 
 void TaskResultRecorder::record(const std::string& execution_id) {
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (watched_.erase(execution_id) == 0 || !recorded_.insert(execution_id).second) return;
+    std::unique_lock<std::mutex> lock(mu_);
+    if (recording_.count(execution_id) != 0) {  // another thread has it: wait for it
+      recording_done_.wait(lock, [&] { return recording_.count(execution_id) == 0; });
+      return;
+    }
+    if (watched_.erase(execution_id) == 0 || recorded_.count(execution_id) != 0) return;
+    recording_.insert(execution_id);
   }
+  writeResults(execution_id);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    recording_.erase(execution_id);
+    recorded_.insert(execution_id);
+  }
+  recording_done_.notify_all();
+}
+
+void TaskResultRecorder::writeResults(const std::string& execution_id) {
   Result<ExecutionSnapshot> e = engine_->get(execution_id, true);
   if (!e.ok()) {
     spdlog::warn("task results of {} not recorded: {}", execution_id, e.status().toString());

@@ -7,11 +7,18 @@
 // steps never ran keep their status. Executions recovered after a restart are not
 // watched (their tasks keep the status they had).
 //
+// A watch() of an execution that has ended returns once its outcomes are on the tasks,
+// whichever thread records them: workflow_run with `wait` calls it after the execution
+// ended, so that a task_get right after the call sees them (the hub's delivery thread may
+// be recording them at that moment).
+//
 // Ownership: borrows the hub, engine and task service, which must outlive it; the
-// destructor unsubscribes. Thread safety: watch() from any thread; the hub's delivery
-// thread runs the recording.
+// destructor unsubscribes. Thread safety: watch() from any thread, but not from the hub's
+// delivery thread (it may wait for that thread); the hub's delivery thread runs the
+// recording of executions that end while watched.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <mutex>
 #include <set>
@@ -32,19 +39,24 @@ class TaskResultRecorder {
   TaskResultRecorder(const TaskResultRecorder&) = delete;
   TaskResultRecorder& operator=(const TaskResultRecorder&) = delete;
 
-  // Idempotent; records at once when the execution has already ended.
+  // Idempotent; records at once when the execution has already ended, or waits for the
+  // recording under way on another thread.
   void watch(const std::string& execution_id);
 
  private:
   void onEvents(const std::vector<Event>& events);
-  // Records the results once (the first caller for an id wins).
+  // Records the results once: the first caller for an id writes them, a caller that comes
+  // while they are being written waits until they are.
   void record(const std::string& execution_id);
+  void writeResults(const std::string& execution_id);
 
   EventHub* events_;
   Engine* engine_;
   TaskService* tasks_;
   std::mutex mu_;
+  std::condition_variable recording_done_;
   std::set<std::string> watched_;
+  std::set<std::string> recording_;  // claimed by a record() that has not finished
   std::set<std::string> recorded_;
   std::uint64_t subscription_ = 0;
 };

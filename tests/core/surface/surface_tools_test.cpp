@@ -118,6 +118,27 @@ TEST_P(SurfaceToolsTest, AgentLifecycleAndIllegalTransitions) {
   EXPECT_TRUE(GatewayHarness::isError(harness_->callTool("agent_get", {{"agent_id", id}})));
 }
 
+TEST_P(SurfaceToolsTest, WithWaitTheOutcomesAreOnTheTasksWhenTheRunReturns) {
+  // The hub's delivery thread records a run's outcomes on its tasks when the execution
+  // ends; workflow_run with wait must not return while it is still writing them (the e2e
+  // orchestrator test once saw a task still "ready" right after such a call).
+  harness_->makeAgent("worker", quickAgent(), {"work"});
+  for (int round = 0; round < 50; ++round) {
+    std::string first = harness_->callTool(
+        "task_create", {{"title", "first"}, {"required_capabilities", {"work"}}})["structuredContent"]["task"]["id"];
+    std::string second = harness_->callTool(
+        "task_create", {{"title", "second"}, {"depends_on", {first}},
+                        {"required_capabilities", {"work"}}})["structuredContent"]["task"]["id"];
+    json run = harness_->callTool("workflow_run", {{"pattern", "dag"}, {"tasks", {first, second}}, {"wait", true}});
+    ASSERT_FALSE(GatewayHarness::isError(run)) << GatewayHarness::text(run);
+    ASSERT_EQ(run["structuredContent"]["execution"]["status"], "completed") << run.dump();
+    for (const std::string& id : {first, second}) {
+      json task = harness_->callTool("task_get", {{"task_id", id}})["structuredContent"]["task"];
+      ASSERT_EQ(task["status"], "completed") << "round " << round << ": " << task.dump();
+    }
+  }
+}
+
 TEST_P(SurfaceToolsTest, TasksRunAsADagAndEveryToolMatchesItsOutputSchema) {
   harness_->makeAgent("worker-a", quickAgent(), {"work"});
   harness_->makeAgent("worker-b", quickAgent(), {"work"});
@@ -156,14 +177,9 @@ TEST_P(SurfaceToolsTest, TasksRunAsADagAndEveryToolMatchesItsOutputSchema) {
   EXPECT_EQ(e["progress"]["succeeded"], 3);
   for (const json& step : e["steps"]) EXPECT_EQ(step["attempts"], 1);
   std::string ex_id = e["id"];
-  // The run's outcomes are recorded on its tasks once it ends.
-  std::string task_status;
-  for (int i = 0; i < 100 && task_status != "completed"; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    task_status = harness_->callTool("task_get", {{"task_id", b_id}})["structuredContent"]["task"]["status"];
-  }
-  EXPECT_EQ(task_status, "completed");
+  // With wait, the run's outcomes are on its tasks when the call returns.
   json b_done = harness_->callTool("task_get", {{"task_id", b_id}});
+  EXPECT_EQ(b_done["structuredContent"]["task"]["status"], "completed") << b_done.dump();
   EXPECT_EQ(b_done["structuredContent"]["task"]["result"]["text"].is_string(), true) << b_done.dump();
 
   json fetched = harness_->callTool("execution_get", {{"execution_id", ex_id}});
