@@ -75,8 +75,7 @@ std::optional<jsonrpc::Error> Envelope::validate(const nlohmann::json& params,
   }
   out.era = Era::kModern;
   out.version = requested;
-  out.capabilities = *caps;
-  out.client_info = info != meta->end() ? *info : nlohmann::json();
+  out.setCapabilities(*caps);
   out.log_level = std::move(log_level);
   return std::nullopt;
 }

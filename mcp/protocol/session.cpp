@@ -12,12 +12,12 @@ Session::Session(std::string id) : id_(std::move(id)) {}
 
 Session::~Session() { close(); }
 
-void Session::initialize(std::string version, nlohmann::json capabilities,
-                         nlohmann::json client_info) {
+void Session::initialize(std::string version, nlohmann::json capabilities) {
+  auto declared = std::make_shared<const nlohmann::json>(
+      capabilities.is_object() ? std::move(capabilities) : nlohmann::json::object());
   std::lock_guard lock(mutex_);
   version_ = std::move(version);
-  capabilities_ = capabilities.is_object() ? std::move(capabilities) : nlohmann::json::object();
-  client_info_ = std::move(client_info);
+  capabilities_ = std::move(declared);
   initialize_received_ = true;
 }
 
@@ -42,7 +42,6 @@ ClientContext Session::context() const {
   out.era = Era::kLegacy;
   if (!version_.empty()) out.version = version_;
   out.capabilities = capabilities_;
-  out.client_info = client_info_;
   return out;
 }
 

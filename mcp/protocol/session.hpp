@@ -38,7 +38,7 @@ class Session {
 
   const std::string& id() const { return id_; }
 
-  void initialize(std::string version, nlohmann::json capabilities, nlohmann::json client_info);
+  void initialize(std::string version, nlohmann::json capabilities);
   bool initializeReceived() const;
   void markInitialized();
   bool initialized() const;
@@ -80,8 +80,7 @@ class Session {
   const std::string id_;
   mutable std::mutex mutex_;
   std::string version_;
-  nlohmann::json capabilities_ = nlohmann::json::object();
-  nlohmann::json client_info_;
+  std::shared_ptr<const nlohmann::json> capabilities_;  // shared with every ClientContext
   bool initialize_received_ = false;
   bool initialized_ = false;
   bool closed_ = false;

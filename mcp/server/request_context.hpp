@@ -123,7 +123,7 @@ class RequestContext : public switchboard::ToolContext,
   std::string state_in_;
   std::string state_out_;
   bool state_out_set_ = false;
-  nlohmann::json input_requests_ = nlohmann::json::object();
+  nlohmann::json input_requests_;  // null until the first question (an object after)
   nlohmann::json missing_capability_;
   std::function<void()> catalog_hook_;
   mutable std::atomic<bool> used_context_{false};

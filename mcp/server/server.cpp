@@ -234,9 +234,8 @@ void Server::initialize(Call& call) {
   }
   std::string version = protocol::negotiateLegacyVersion(params["protocolVersion"].get<std::string>());
   nlohmann::json caps = params.value("capabilities", nlohmann::json::object());
-  nlohmann::json client_info = params.value("clientInfo", nlohmann::json());
   if (call.session) {
-    call.session->initialize(version, caps, client_info);
+    call.session->initialize(version, std::move(caps));
     hub_.attachSession(call.session);
   }
   call.client.version = version;

@@ -145,7 +145,7 @@ class GatewayHarness {
     call.request.params = std::move(params);
     call.client.era = mcp::protocol::Era::kModern;
     call.client.version = "2026-07-28";
-    call.client.capabilities = std::move(capabilities);
+    call.client.setCapabilities(std::move(capabilities));
     call.stream = stream;
     gateway_->server().handleRequest(std::move(call));
     return stream->wait(60);

@@ -103,7 +103,7 @@ TEST_F(SurfaceWorkflowTest, ResourcesShowStateAndNotifySubscribers) {
   auto session = std::make_shared<mcp::protocol::Session>("s2");
   std::mutex mu;
   std::vector<json> notes;
-  session->initialize("2025-11-25", json::object(), json{{"name", "t"}, {"version", "1"}});
+  session->initialize("2025-11-25", json::object());
   session->markInitialized();
   session->setSink([&](const json& message) {
     std::lock_guard<std::mutex> lock(mu);

@@ -144,7 +144,7 @@ TEST_F(WorkflowTasksTest, ListenStreamsHearTheExecutionEnd) {
   call.request.params = {{"notifications", {{"taskIds", {id}}}}};
   call.client.era = mcp::protocol::Era::kModern;
   call.client.version = "2026-07-28";
-  call.client.capabilities = kTasks;
+  call.client.setCapabilities(kTasks);
   call.stream = listen;
   harness_->gateway().server().handleRequest(std::move(call));
   json last;

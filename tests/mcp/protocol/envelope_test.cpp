@@ -51,9 +51,9 @@ TEST(Envelope, ValidationLadder) {
 
 TEST(ClientContext, ElicitationFormModeNeedsFormOrEmpty) {
   ClientContext c;
-  c.capabilities = {{"elicitation", json::object()}};
+  c.setCapabilities({{"elicitation", json::object()}});
   EXPECT_TRUE(c.supports("elicitation/create"));
-  c.capabilities = {{"elicitation", {{"url", json::object()}}}};
+  c.setCapabilities({{"elicitation", {{"url", json::object()}}}});
   EXPECT_FALSE(c.supports("elicitation/create"));
   EXPECT_FALSE(c.supports("sampling/createMessage"));
 }

@@ -131,7 +131,7 @@ class WireSchema {
     if (modern()) {
       c.era = protocol::Era::kModern;
       c.version = version_;
-      c.capabilities = std::move(caps);
+      c.setCapabilities(std::move(caps));
       c.log_level = "debug";
     }
     return c;

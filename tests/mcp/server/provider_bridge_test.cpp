@@ -95,7 +95,7 @@ TEST(ProviderBridge, APluginToolBecomesATaskThroughToolContext) {
   protocol::ClientContext client;
   client.era = protocol::Era::kModern;
   client.version = "2026-07-28";
-  client.capabilities = {{"extensions", {{protocol::kTasksExtension, json::object()}}}};
+  client.setCapabilities({{"extensions", {{protocol::kTasksExtension, json::object()}}}});
   auto stream = testing::sendRequest(server, 1, "tools/call", {{"name", "job"}}, client);
   json created = stream->wait();
   ASSERT_EQ(created["result"]["resultType"], "task") << created.dump();

@@ -27,7 +27,7 @@ protocol::ClientContext modern(json caps) {
   protocol::ClientContext client;
   client.era = protocol::Era::kModern;
   client.version = "2026-07-28";
-  client.capabilities = std::move(caps);
+  client.setCapabilities(std::move(caps));
   return client;
 }
 

@@ -22,7 +22,7 @@ protocol::ClientContext modernClient(json caps = json::object()) {
   protocol::ClientContext client;
   client.era = protocol::Era::kModern;
   client.version = "2026-07-28";
-  client.capabilities = std::move(caps);
+  client.setCapabilities(std::move(caps));
   return client;
 }
 
