@@ -51,13 +51,20 @@ void TaskResultRecorder::record(const std::string& execution_id) {
     if (watched_.erase(execution_id) == 0 || recorded_.count(execution_id) != 0) return;
     recording_.insert(execution_id);
   }
+  // Released however writeResults() ends: a waiter must never wait for good.
+  struct Release {
+    TaskResultRecorder* self;
+    const std::string& id;
+    ~Release() {
+      {
+        std::lock_guard<std::mutex> lock(self->mu_);
+        self->recording_.erase(id);
+        self->recorded_.insert(id);
+      }
+      self->recording_done_.notify_all();
+    }
+  } release{this, execution_id};
   writeResults(execution_id);
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    recording_.erase(execution_id);
-    recorded_.insert(execution_id);
-  }
-  recording_done_.notify_all();
 }
 
 void TaskResultRecorder::writeResults(const std::string& execution_id) {
