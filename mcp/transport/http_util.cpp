@@ -8,6 +8,11 @@
 #include "mcp/jsonrpc/message.hpp"
 
 namespace switchboard::mcp::transport {
+namespace {
+
+char asciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c; }
+
+}  // namespace
 
 bool isLoopbackHost(std::string_view host) {
   return host == "localhost" || host == "::1" || host == "[::1]" ||
@@ -38,11 +43,10 @@ bool contains(const std::vector<std::string>& list, std::string_view value) {
 }
 
 std::optional<std::string_view> header(const httplib::Request& req, std::string_view name) {
-  auto lower = [](unsigned char c) { return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c; };
   for (const auto& [key, value] : req.headers) {
     if (key.size() == name.size() &&
         std::equal(key.begin(), key.end(), name.begin(),
-                   [&](char a, char b) { return lower(a) == lower(b); })) {
+                   [](char a, char b) { return asciiLower(a) == asciiLower(b); })) {
       return std::string_view(value);
     }
   }
@@ -66,9 +70,8 @@ bool isJsonContentType(const httplib::Request& req) {
   constexpr std::string_view kJson = "application/json";
   std::string_view type = header(req, "Content-Type").value_or("");
   return type.size() >= kJson.size() &&
-         std::equal(kJson.begin(), kJson.end(), type.begin(), [](char want, char got) {
-           return want == std::tolower(static_cast<unsigned char>(got));
-         });
+         std::equal(kJson.begin(), kJson.end(), type.begin(),
+                    [](char want, char got) { return want == asciiLower(got); });
 }
 
 void writeJsonError(httplib::Response& res, int status, const nlohmann::json& id,
