@@ -19,6 +19,14 @@
 // out after kMaxStrikes, while a quick one under heavy load blocks once in many thousand
 // calls and keeps running inline (before strikes were forgiven, a sustained load of quick
 // calls ended up sending every one of them through the pool).
+// Measuring a call in full costs four system calls (thread CPU time and voluntary switches,
+// before and after), about a tenth of a quick call over HTTP. So a tool that has qualified
+// with no strikes is timed by the wall clock alone (wantsFullMeasure() is false): a call
+// that stays under kQuickLimit of wall time is quick whatever else happened. A call past
+// kQuickLimit cannot be told apart from being preempted, so it has the tool's next call
+// measured in full; one call in kSampleEvery on each thread is measured in full as well.
+// A tool that blocks or computes on most calls is found within two calls as before; one
+// that blocks rarely (in fewer than about one call in a hundred) may keep running inline.
 // Transports ask for inline calls where they can afford them (HTTP: one thread per
 // connection; stdio: the reader, for the microseconds such a call takes); see
 // Server::handleRequest.
@@ -37,6 +45,7 @@ class CallProfile {
   static constexpr int kQuickCallsNeeded = 32;
   static constexpr int kMaxStrikes = 3;
   static constexpr int kForgiveAfter = 4096;
+  static constexpr int kSampleEvery = 64;
   static constexpr std::chrono::microseconds kQuickLimit{2000};
 
   bool runsInline() const {
@@ -44,8 +53,24 @@ class CallProfile {
            quick_.load(std::memory_order_relaxed) >= kQuickCallsNeeded;
   }
 
-  // One finished call: wall and CPU time, voluntary context switches during it, whether
-  // it used its RequestContext.
+  // Whether the next call must be measured in full and reported with record(); when
+  // false, report it with recordWall().
+  bool wantsFullMeasure() {
+    if (slow_.load(std::memory_order_relaxed)) return false;  // nothing more to learn
+    if (quick_.load(std::memory_order_relaxed) < kQuickCallsNeeded ||
+        strikes_.load(std::memory_order_relaxed) > 0) {
+      return true;
+    }
+    if (check_next_.load(std::memory_order_relaxed) &&
+        check_next_.exchange(false, std::memory_order_relaxed)) {
+      return true;
+    }
+    thread_local unsigned calls = 0;
+    return ++calls % kSampleEvery == 0;
+  }
+
+  // One finished call measured in full: wall and CPU time, voluntary context switches
+  // during it, whether it used its RequestContext.
   void record(std::chrono::nanoseconds wall, std::chrono::nanoseconds cpu, long voluntary_switches,
               bool used_context) {
     if (used_context || cpu > kQuickLimit) {
@@ -59,6 +84,22 @@ class CallProfile {
       quick_.store(0, std::memory_order_relaxed);
       return;
     }
+    quickCall();
+  }
+
+  // One finished call timed by the wall clock alone (wantsFullMeasure() was false).
+  void recordWall(std::chrono::nanoseconds wall, bool used_context) {
+    if (used_context) {
+      slow_.store(true, std::memory_order_relaxed);
+    } else if (wall > kQuickLimit) {
+      check_next_.store(true, std::memory_order_relaxed);  // blocked, computed or preempted
+    } else {
+      quickCall();
+    }
+  }
+
+ private:
+  void quickCall() {
     if (strikes_.load(std::memory_order_relaxed) == 0 &&
         quick_.load(std::memory_order_relaxed) >= kQuickCallsNeeded) {
       return;  // qualified and nothing to forgive: no write to a line every call shares
@@ -73,8 +114,8 @@ class CallProfile {
     }
   }
 
- private:
   std::atomic<bool> slow_{false};
+  std::atomic<bool> check_next_{false};
   std::atomic<int> quick_{0};
   std::atomic<int> strikes_{0};
 };

@@ -24,17 +24,26 @@ const nlohmann::json* stringField(const nlohmann::json& params, const char* fiel
   return &*it;
 }
 
-// Measures one handler call on this thread for its tool's CallProfile. CPU time comes from
+// Measures one handler call on this thread for its tool's CallProfile: by the wall clock
+// alone, or in full when the profile asks for it. CPU time comes from
 // CLOCK_THREAD_CPUTIME_ID, which is exact: getrusage's per-thread times advance in
 // scheduler ticks (4 ms here), so a 30 µs call that straddled a tick looked like 4 ms of
 // CPU and was taken for a heavy tool. getrusage still gives the voluntary switches.
 class CallMeter {
  public:
-  CallMeter() : wall_(std::chrono::steady_clock::now()), cpu_(threadCpu()) {
-    ok_ = getrusage(RUSAGE_THREAD, &usage_) == 0;
+  explicit CallMeter(CallProfile& profile) : full_(profile.wantsFullMeasure()) {
+    if (full_) {
+      cpu_ = threadCpu();
+      ok_ = getrusage(RUSAGE_THREAD, &usage_) == 0;
+    }
+    wall_ = std::chrono::steady_clock::now();
   }
   void record(CallProfile& profile, bool used_context) const {
     auto wall = std::chrono::steady_clock::now() - wall_;
+    if (!full_) {
+      profile.recordWall(wall, used_context);
+      return;
+    }
     rusage now{};
     if (!ok_ || getrusage(RUSAGE_THREAD, &now) != 0) {
       profile.record(wall, wall, 1, used_context);  // unknown: wall time alone
@@ -50,8 +59,9 @@ class CallMeter {
     return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
   }
 
+  bool full_;
   std::chrono::steady_clock::time_point wall_;
-  std::chrono::nanoseconds cpu_;
+  std::chrono::nanoseconds cpu_{};
   rusage usage_{};
   bool ok_ = false;
 };
@@ -205,7 +215,7 @@ void Server::callTool(Call& call) {
       return startTask(origin, ctx, persist);
     });
   }
-  CallMeter meter;
+  CallMeter meter(*tool->profile);
   Result<nlohmann::json> outcome = invokeTool(*tool, arguments, *context);
   meter.record(*tool->profile, context->usedContext());
   finishHandler(call, *context, std::move(outcome), binding);

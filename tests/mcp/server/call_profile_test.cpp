@@ -94,5 +94,42 @@ TEST(CallProfile, QuickCallsInARowForgiveAStrike) {
   EXPECT_FALSE(sleeper.runsInline());
 }
 
+TEST(CallProfile, AQualifiedToolIsTimedByTheWallClockWithSamplesAndChecks) {
+  CallProfile profile;
+  for (int i = 0; i < CallProfile::kQuickCallsNeeded; ++i) {
+    ASSERT_TRUE(profile.wantsFullMeasure()) << "a tool still qualifying is measured in full";
+    profile.record(kFast, kFast, 0, false);
+  }
+  ASSERT_TRUE(profile.runsInline());
+  int full = 0;
+  for (int i = 0; i < 10 * CallProfile::kSampleEvery; ++i) {
+    if (profile.wantsFullMeasure()) {
+      ++full;
+      profile.record(kFast, kFast, 0, false);
+    } else {
+      profile.recordWall(kFast, false);
+    }
+  }
+  EXPECT_EQ(full, 10) << "one call in kSampleEvery on a thread is measured in full";
+  EXPECT_TRUE(profile.runsInline());
+
+  // A long call timed by the wall clock alone: the next one is measured in full, and if it
+  // blocked the tool goes back to the pool.
+  while (profile.wantsFullMeasure()) profile.record(kFast, kFast, 0, false);
+  profile.recordWall(kLong, false);
+  EXPECT_TRUE(profile.runsInline()) << "a long call alone may have been preempted";
+  ASSERT_TRUE(profile.wantsFullMeasure());
+  profile.record(kLong, kFast, 1, false);
+  EXPECT_FALSE(profile.runsInline());
+  EXPECT_TRUE(profile.wantsFullMeasure()) << "a tool with a strike is measured in full";
+
+  // Using the context is seen without a full measurement.
+  CallProfile asks;
+  quickCalls(asks, CallProfile::kQuickCallsNeeded);
+  while (asks.wantsFullMeasure()) asks.record(kFast, kFast, 0, false);
+  asks.recordWall(kFast, /*used_context=*/true);
+  EXPECT_FALSE(asks.runsInline());
+}
+
 }  // namespace
 }  // namespace switchboard::mcp::server
