@@ -8,9 +8,20 @@
 namespace switchboard::plugins {
 namespace conformance {
 
-Json text(const std::string& value) { return {{"type", "text"}, {"text", value}}; }
+// Built key by key: a braced initializer list copies every nested value once more.
+Json text(const std::string& value) {
+  Json item = Json::object();
+  item["type"] = "text";
+  item["text"] = value;
+  return item;
+}
 
-Json textResult(const std::string& value) { return {{"content", {text(value)}}}; }
+Json textResult(const std::string& value) {
+  Json result = Json::object();
+  result["content"] = Json::array();
+  result["content"].push_back(text(value));
+  return result;
+}
 
 }  // namespace conformance
 
@@ -28,12 +39,14 @@ void pause(ToolContext& context, int ms) {
 
 }  // namespace
 
-Result<std::string> ConformanceTools::callTool(std::string_view name_view,
+Result<std::string> ConformanceTools::callTool(std::string_view name,
                                                std::string_view arguments_json,
                                                ToolContext& context) {
-  std::string name(name_view);
-  Json args = Json::parse(arguments_json, nullptr, false);
-  if (!args.is_object()) args = Json::object();
+  // Parsed for the tools that read their arguments only.
+  auto arguments = [arguments_json] {
+    Json args = Json::parse(arguments_json, nullptr, false);
+    return args.is_object() ? args : Json::object();
+  };
   Json result;
   if (name == "test_simple_text") {
     result = textResult("This is a simple text response for testing.");
@@ -89,6 +102,7 @@ Result<std::string> ConformanceTools::callTool(std::string_view name_view,
   } else if (name == "test_dynamic_tool" && dynamic_tool_.load()) {
     result = textResult("This tool was added at run time.");
   } else if (name == "test_custom_header") {
+    Json args = arguments();
     if (!args.contains("region") || !args["region"].is_string()) {
       result = textResult("Missing required argument \"region\" (string).");
       result["isError"] = true;
@@ -96,14 +110,16 @@ Result<std::string> ConformanceTools::callTool(std::string_view name_view,
       result = textResult("Region: " + args["region"].get<std::string>());
     }
   } else if (name == "json_schema_2020_12_tool") {
-    result = textResult("Received contact: " + args.dump());
+    result = textResult("Received contact: " + arguments().dump());
   } else {
-    Result<Json> asked = conformance::callClientTool(name, args, context);
+    const Json args = arguments();
+    const std::string tool(name);
+    Result<Json> asked = conformance::callClientTool(tool, args, context);
     if (!asked.ok() && asked.status().code() == StatusCode::kNotFound) {
-      asked = conformance::callInputTool(name, args, context);
+      asked = conformance::callInputTool(tool, args, context);
     }
     if (!asked.ok() && asked.status().code() == StatusCode::kNotFound) {
-      asked = conformance::callTaskTool(name, args, context);
+      asked = conformance::callTaskTool(tool, args, context);
     }
     if (!asked.ok()) return asked.status();
     result = std::move(asked).value();
