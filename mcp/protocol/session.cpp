@@ -3,8 +3,13 @@
 namespace switchboard::mcp::protocol {
 namespace {
 
-// Ids "1" and 1 are different requests: key them with their JSON text.
-std::string key(const nlohmann::json& id) { return id.dump(); }
+// Ids "1" and 1 are different requests: key them with their JSON text (for an integer,
+// its digits, without a trip through the serializer).
+std::string key(const nlohmann::json& id) {
+  if (id.is_number_unsigned()) return std::to_string(id.get<std::uint64_t>());
+  if (id.is_number_integer()) return std::to_string(id.get<std::int64_t>());
+  return id.dump();
+}
 
 }  // namespace
 
