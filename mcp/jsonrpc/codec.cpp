@@ -154,4 +154,14 @@ std::string Codec::encode(const nlohmann::json& message) {
   return message.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+std::string Codec::encodeResult(const nlohmann::json& id, std::string_view result_text) {
+  constexpr std::string_view kHead = R"({"jsonrpc":"2.0","id":)";
+  constexpr std::string_view kResult = R"(,"result":)";
+  std::string id_text = encode(id);
+  std::string out;
+  out.reserve(kHead.size() + id_text.size() + kResult.size() + result_text.size() + 1);
+  out.append(kHead).append(id_text).append(kResult).append(result_text).push_back('}');
+  return out;
+}
+
 }  // namespace switchboard::mcp::jsonrpc

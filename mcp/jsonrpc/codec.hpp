@@ -39,6 +39,9 @@ class Codec {
   // Classifies an already-parsed JSON value.
   static Decoded fromJson(nlohmann::json value);
   static std::string encode(const nlohmann::json& message);
+  // A response {"jsonrpc":"2.0","id":id,"result":...} around a result that is already
+  // JSON text: one object on one line (ResultShaper::shapeToolResultText's output).
+  static std::string encodeResult(const nlohmann::json& id, std::string_view result_text);
 };
 
 }  // namespace switchboard::mcp::jsonrpc

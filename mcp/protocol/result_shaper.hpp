@@ -7,10 +7,17 @@
 // object, drops a tool's outputSchema whose root is not an object, and removes fields the
 // 2025-06-18 schema does not know (icons, execution) for that version.
 //
+// shapeToolResultText() does the same for a CallToolResult that arrives as JSON text (a
+// tool provider plugin's), without building it: one SAX pass checks it, and when nothing
+// must be removed or merged the text is sent as it is (legacy) or with resultType and
+// _meta appended (modern). Otherwise the caller parses it and uses shape().
+//
 // Thread safety: pure functions.
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
 #include <string_view>
 
 #include "mcp/protocol/client_context.hpp"
@@ -27,6 +34,16 @@ class ResultShaper {
   static bool isCacheable(std::string_view method);
   static void shape(nlohmann::json& result, const ClientContext& client, std::string_view method,
                     const nlohmann::json& server_info, const CacheHints& hints);
+  // The tools/call result to send for `text`, a CallToolResult as JSON text, when it can
+  // go out without being rebuilt: a single JSON object on one line (no CR or LF, so it
+  // frames on stdio and SSE as it is) with a "content" array, a boolean "isError" and an
+  // object "structuredContent" when present, no repeated top-level key, none of
+  // resultType, ttlMs and cacheScope, and on the modern era no _meta (which would have to
+  // be merged). server_info_text: the serverInfo JSON text for the modern era's _meta.
+  // nullopt: parse it and use shape() (also for invalid JSON, which that path reports).
+  static std::optional<std::string> shapeToolResultText(std::string_view text,
+                                                        const ClientContext& client,
+                                                        std::string_view server_info_text);
 };
 
 }  // namespace switchboard::mcp::protocol

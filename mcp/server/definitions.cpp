@@ -9,6 +9,31 @@ void putIf(Json& out, const char* key, const std::string& value) {
 
 }  // namespace
 
+Result<Json> parseProviderResult(Result<std::string> text, const char* what) {
+  if (!text.ok()) return text.status();
+  Json value = Json::parse(*text, nullptr, false);
+  if (value.is_discarded() || !value.is_object()) {
+    return Status::internal(std::string("the tool provider returned an invalid ") + what);
+  }
+  return value;
+}
+
+Result<Json> parseCallToolResult(Result<std::string> text) {
+  Result<Json> result = parseProviderResult(std::move(text), "CallToolResult");
+  if (!result.ok()) return result;
+  auto content = result->find("content");
+  if (content != result->end() && !content->is_array()) {
+    return Status::internal(
+        "the tool provider returned a CallToolResult whose content is not an array");
+  }
+  auto is_error = result->find("isError");
+  if (is_error != result->end() && !is_error->is_boolean()) {
+    return Status::internal(
+        "the tool provider returned a CallToolResult whose isError is not a boolean");
+  }
+  return result;
+}
+
 std::optional<TaskSupport> parseTaskSupport(std::string_view text) {
   if (text == "forbidden") return TaskSupport::kForbidden;
   if (text == "optional") return TaskSupport::kOptional;

@@ -42,6 +42,18 @@ using Json = nlohmann::json;
 // JSON-RPC error (InvalidArgument -> -32602, ...), except Status(kUnavailable,
 // kInputRequired) after RequestContext::clientRequest asked for input.
 using ToolHandler = std::function<Result<Json>(const Json& arguments, RequestContext& context)>;
+// The same CallToolResult as JSON text, unchecked (a tool provider plugin's answer): the
+// server checks it and, where it can, sends it without rebuilding it
+// (ResultShaper::shapeToolResultText).
+using ToolTextHandler =
+    std::function<Result<std::string>(const Json& arguments, RequestContext& context)>;
+
+// A tool provider's result text as JSON: an object, else Internal naming `what`
+// ("CallToolResult", "ReadResourceResult", ...). A non-OK `text` is returned as it is.
+Result<Json> parseProviderResult(Result<std::string> text, const char* what);
+// A CallToolResult text, checked where the wire and the task machinery rely on it: an
+// object whose content, when present, is an array and whose isError is a boolean.
+Result<Json> parseCallToolResult(Result<std::string> text);
 // Returns a ReadResourceResult {contents:[...]}; NotFound becomes the era's not-found error.
 using ResourceHandler = std::function<Result<Json>(const std::string& uri, RequestContext& context)>;
 // Returns a GetPromptResult {description?, messages:[...]}.

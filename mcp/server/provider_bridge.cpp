@@ -5,33 +5,6 @@
 namespace switchboard::mcp::server {
 namespace {
 
-Result<Json> parsed(Result<std::string> text, const char* what) {
-  if (!text.ok()) return text.status();
-  Json value = Json::parse(*text, nullptr, false);
-  if (value.is_discarded() || !value.is_object()) {
-    return Status::internal(std::string("the tool provider returned an invalid ") + what);
-  }
-  return value;
-}
-
-// A plugin's CallToolResult, checked where the wire and the task machinery rely on it: an
-// object whose content, when present, is an array and whose isError is a boolean.
-Result<Json> callToolResult(Result<std::string> text) {
-  Result<Json> result = parsed(std::move(text), "CallToolResult");
-  if (!result.ok()) return result;
-  auto content = result->find("content");
-  if (content != result->end() && !content->is_array()) {
-    return Status::internal(
-        "the tool provider returned a CallToolResult whose content is not an array");
-  }
-  auto is_error = result->find("isError");
-  if (is_error != result->end() && !is_error->is_boolean()) {
-    return Status::internal(
-        "the tool provider returned a CallToolResult whose isError is not a boolean");
-  }
-  return result;
-}
-
 std::string str(const Json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
@@ -104,11 +77,16 @@ Status ProviderBridge::sync(Server& server) {
       def.task_support = *taskSupportOf(t);
       std::string name = def.name;
       names.insert(name);
-      registry.addTool(std::move(def), [provider, hook, name](const Json& args,
-                                                              RequestContext& context) {
+      auto call = [provider, hook, name](const Json& args, RequestContext& context) {
         context.setCatalogChangedHook(hook);
-        return callToolResult(provider->callTool(name, args.dump(), context));
-      });
+        return provider->callTool(name, args.dump(), context);
+      };
+      registry.addTool(
+          std::move(def),
+          [call](const Json& args, RequestContext& context) {
+            return parseCallToolResult(call(args, context));
+          },
+          call);
     }
     for (const auto& old : tools_) {
       if (!names.count(old)) registry.removeTool(old);
@@ -127,7 +105,7 @@ Status ProviderBridge::sync(Server& server) {
       if (def.name.empty()) def.name = def.uri;
       uris.insert(def.uri);
       registry.addResource(std::move(def), [provider](const std::string& uri, RequestContext&) {
-        return parsed(provider->readResource(uri), "ReadResourceResult");
+        return parseProviderResult(provider->readResource(uri), "ReadResourceResult");
       });
     }
     for (const auto& old : resources_) {
@@ -152,7 +130,7 @@ Status ProviderBridge::sync(Server& server) {
       def.complete = [provider, uri_template](const Json& argument,
                                               const Json& context) -> Result<std::vector<std::string>> {
         Json ref = {{"type", "ref/resource"}, {"uri", uri_template}};
-        Result<Json> result = parsed(provider->complete(ref.dump(), argument.dump(), context.dump()),
+        Result<Json> result = parseProviderResult(provider->complete(ref.dump(), argument.dump(), context.dump()),
                                      "CompleteResult");
         if (!result.ok()) return result.status();
         std::vector<std::string> values;
@@ -164,7 +142,7 @@ Status ProviderBridge::sync(Server& server) {
       uris.insert(uri_template);
       registry.addResourceTemplate(std::move(def),
                                    [provider](const std::string& uri, RequestContext&) {
-                                     return parsed(provider->readResource(uri),
+                                     return parseProviderResult(provider->readResource(uri),
                                                    "ReadResourceResult");
                                    });
     }
@@ -189,7 +167,7 @@ Status ProviderBridge::sync(Server& server) {
       def.complete = [provider, name](const Json& argument,
                                       const Json& context) -> Result<std::vector<std::string>> {
         Json ref = {{"type", "ref/prompt"}, {"name", name}};
-        Result<Json> result = parsed(provider->complete(ref.dump(), argument.dump(), context.dump()),
+        Result<Json> result = parseProviderResult(provider->complete(ref.dump(), argument.dump(), context.dump()),
                                      "CompleteResult");
         if (!result.ok()) return result.status();
         std::vector<std::string> values;
@@ -202,7 +180,7 @@ Status ProviderBridge::sync(Server& server) {
       registry.addPrompt(std::move(def), [provider, hook, name](const Json& args,
                                                                 RequestContext& context) {
         context.setCatalogChangedHook(hook);
-        return parsed(provider->getPrompt(name, args.dump(), context), "GetPromptResult");
+        return parseProviderResult(provider->getPrompt(name, args.dump(), context), "GetPromptResult");
       });
     }
     for (const auto& old : prompts_) {

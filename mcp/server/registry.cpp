@@ -83,9 +83,15 @@ bool Registry::Table<T>::erase(const std::string& key,
 }
 
 bool Registry::addTool(ToolDef def, ToolHandler handler) {
+  return addTool(std::move(def), std::move(handler), nullptr);
+}
+
+bool Registry::addTool(ToolDef def, ToolHandler handler, ToolTextHandler text_handler) {
   std::unique_lock lock(mutex_);
   std::string key = def.name;
-  return tools_.put(key, std::make_shared<const Tool>(Tool{std::move(def), std::move(handler)}),
+  return tools_.put(key,
+                    std::make_shared<const Tool>(
+                        Tool{std::move(def), std::move(handler), std::move(text_handler)}),
                     toolKey);
 }
 

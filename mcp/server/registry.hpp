@@ -28,6 +28,8 @@ class Registry {
   struct Tool {
     ToolDef def;
     ToolHandler handler;
+    // Set for a tool whose result comes as text; `handler` then parses and checks it.
+    ToolTextHandler text_handler;
     // Learned per registration: may calls run on the transport's thread?
     std::shared_ptr<CallProfile> profile = std::make_shared<CallProfile>();
   };
@@ -50,6 +52,9 @@ class Registry {
 
   // Adding a name/URI that exists replaces it. All return true.
   bool addTool(ToolDef def, ToolHandler handler);
+  // A tool that answers with JSON text; `handler` is the same call parsed and checked, for
+  // the paths that need the result as JSON (tasks).
+  bool addTool(ToolDef def, ToolHandler handler, ToolTextHandler text_handler);
   bool addResource(ResourceDef def, ResourceHandler handler);
   bool addResourceTemplate(ResourceTemplateDef def, ResourceHandler handler);
   bool addPrompt(PromptDef def, PromptHandler handler);

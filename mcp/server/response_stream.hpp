@@ -11,6 +11,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <string>
 
 namespace switchboard::mcp::server {
 
@@ -22,6 +23,11 @@ class ResponseStream {
   // The response; http_status is what an HTTP transport answers with when the response
   // is sent as plain JSON (it cannot be changed once a stream has started).
   virtual void finish(const nlohmann::json& response, int http_status) = 0;
+  // The same for a response that is already JSON text: one object on one line, as
+  // jsonrpc::Codec encodes it. The transports send it as it is; the default parses it.
+  virtual void finishEncoded(std::string response, int http_status) {
+    finish(nlohmann::json::parse(response), http_status);
+  }
   // The request was cancelled by the client: end without a response where the transport
   // allows it (stdio); HTTP ends the exchange.
   virtual void abandon() = 0;

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "mcp/jsonrpc/codec.hpp"
 #include "mcp/protocol/envelope.hpp"
 #include "mcp/protocol/result_shaper.hpp"
 #include "mcp/server/provider_bridge.hpp"
@@ -17,6 +18,7 @@ constexpr std::size_t kMaxListenTaskIds = 256;
 Server::Server(ServerInfo info, ServerOptions options)
     : info_(std::move(info)),
       info_json_(info_.toJson()),
+      info_text_(jsonrpc::Codec::encode(info_json_)),
       options_(options),
       tasks_(TaskManager::Options{options.max_tasks, options.task_ttl_ms,
                                   options.task_poll_interval_ms},

@@ -146,6 +146,12 @@ class Server {
   // Runs a tool handler, turning exceptions into isError results.
   Result<nlohmann::json> invokeTool(const Registry::Tool& tool, const nlohmann::json& arguments,
                                     RequestContext& context);
+  // The tool's text_handler, with a throw turned into an isError result.
+  Result<std::string> invokeToolText(const Registry::Tool& tool, const nlohmann::json& arguments,
+                                     RequestContext& context);
+  // Sends a tool's CallToolResult text without rebuilding it when ResultShaper allows
+  // (shapeToolResultText); false: the caller parses it and goes the usual way.
+  bool respondToolText(Call& call, RequestContext& context, const std::string& text);
 
   // server_tasks.cpp
   // The hook behind becomeTask()/becomeBackedTask() (persist null: in memory).
@@ -182,6 +188,7 @@ class Server {
 
   const ServerInfo info_;
   const nlohmann::json info_json_;  // info_.toJson(), sent with every modern-era result
+  const std::string info_text_;      // info_json_ as JSON text
   const ServerOptions options_;
   Registry registry_;
   SubscriptionHub hub_;

@@ -6,7 +6,11 @@
 
 #include <chrono>
 #include <ctime>
+#include <optional>
+#include <string>
 
+#include "mcp/jsonrpc/codec.hpp"
+#include "mcp/protocol/result_shaper.hpp"
 #include "mcp/server/server.hpp"
 
 namespace switchboard::mcp::server {
@@ -65,6 +69,27 @@ class CallMeter {
   rusage usage_{};
   bool ok_ = false;
 };
+
+// The CallToolResult for a tool handler that threw (what: the exception's message).
+nlohmann::json toolFailure(const char* what) {
+  nlohmann::json item = nlohmann::json::object();
+  item["type"] = "text";
+  item["text"] = what != nullptr ? std::string("Tool failed: ") + what : "Tool failed";
+  nlohmann::json result = nlohmann::json::object();
+  result["content"] = nlohmann::json::array({std::move(item)});
+  result["isError"] = true;
+  return result;
+}
+
+// A CallToolResult with structuredContent and no content gets the data as text content
+// too: clients without structured-content support still see it.
+Result<nlohmann::json> withTextContent(Result<nlohmann::json> outcome) {
+  if (outcome.ok() && outcome->is_object() && outcome->contains("structuredContent") &&
+      (!outcome->contains("content") || (*outcome)["content"].empty())) {
+    (*outcome)["content"] = {{{"type", "text"}, {"text", (*outcome)["structuredContent"].dump()}}};
+  }
+  return outcome;
+}
 
 template <typename Fn>
 Result<nlohmann::json> guarded(const std::string& what, Fn&& fn) {
@@ -216,9 +241,45 @@ void Server::callTool(Call& call) {
     });
   }
   CallMeter meter(*tool->profile);
+  if (tool->text_handler && tool->def.task_support == TaskSupport::kForbidden) {
+    // A provider's result text goes out as it is where the era allows (no task can come
+    // of this call, so nothing else needs it as JSON).
+    Result<std::string> text = invokeToolText(*tool, arguments, *context);
+    meter.record(*tool->profile, context->usedContext());
+    if (text.ok() && respondToolText(call, *context, *text)) return;
+    finishHandler(call, *context, withTextContent(parseCallToolResult(std::move(text))), binding);
+    return;
+  }
   Result<nlohmann::json> outcome = invokeTool(*tool, arguments, *context);
   meter.record(*tool->profile, context->usedContext());
   finishHandler(call, *context, std::move(outcome), binding);
+}
+
+Result<std::string> Server::invokeToolText(const Registry::Tool& tool,
+                                           const nlohmann::json& arguments,
+                                           RequestContext& context) {
+  try {
+    return tool.text_handler(arguments, context);
+  } catch (const std::exception& e) {
+    spdlog::warn("mcp: tool {} threw: {}", tool.def.name, e.what());
+    return toolFailure(e.what()).dump();
+  } catch (...) {
+    return toolFailure(nullptr).dump();
+  }
+}
+
+bool Server::respondToolText(Call& call, RequestContext& context, const std::string& text) {
+  std::optional<std::string> result =
+      protocol::ResultShaper::shapeToolResultText(text, call.client, info_text_);
+  if (!result) return false;
+  // As finishHandler does for a result that is not a task's.
+  if (call.session) call.session->untrack(call.request.id);
+  if (context.cancelFlag()->load()) {
+    call.stream->abandon();
+    return true;
+  }
+  call.stream->finishEncoded(jsonrpc::Codec::encodeResult(call.request.id, *result), 200);
+  return true;
 }
 
 Result<nlohmann::json> Server::invokeTool(const Registry::Tool& tool,
@@ -229,20 +290,12 @@ Result<nlohmann::json> Server::invokeTool(const Registry::Tool& tool,
       return tool.handler(arguments, context);
     } catch (const std::exception& e) {
       spdlog::warn("mcp: tool {} threw: {}", tool.def.name, e.what());
-      return nlohmann::json{
-          {"content", {{{"type", "text"}, {"text", std::string("Tool failed: ") + e.what()}}}},
-          {"isError", true}};
+      return toolFailure(e.what());
     } catch (...) {
-      return nlohmann::json{{"content", {{{"type", "text"}, {"text", "Tool failed"}}}},
-                            {"isError", true}};
+      return toolFailure(nullptr);
     }
   }();
-  if (outcome.ok() && outcome->is_object() && outcome->contains("structuredContent") &&
-      (!outcome->contains("content") || (*outcome)["content"].empty())) {
-    // Clients without structured-content support still see the data.
-    (*outcome)["content"] = {{{"type", "text"}, {"text", (*outcome)["structuredContent"].dump()}}};
-  }
-  return outcome;
+  return withTextContent(std::move(outcome));
 }
 
 void Server::readResource(Call& call) {

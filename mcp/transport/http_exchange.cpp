@@ -39,7 +39,10 @@ bool HttpExchange::push(const nlohmann::json& message) {
 }
 
 void HttpExchange::finish(const nlohmann::json& response, int http_status) {
-  std::string text = jsonrpc::Codec::encode(response);
+  finishEncoded(jsonrpc::Codec::encode(response), http_status);
+}
+
+void HttpExchange::finishEncoded(std::string text, int http_status) {
   {
     std::lock_guard lock(mutex_);
     if (finished_) return;

@@ -44,6 +44,7 @@ class HttpExchange : public server::ResponseStream {
 
   bool push(const nlohmann::json& message) override;
   void finish(const nlohmann::json& response, int http_status) override;
+  void finishEncoded(std::string response, int http_status) override;
   void abandon() override;
   bool closed() const override { return closed_.load(); }
 

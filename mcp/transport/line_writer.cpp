@@ -10,7 +10,11 @@ namespace switchboard::mcp::transport {
 
 bool LineWriter::write(const nlohmann::json& message) {
   if (closed_.load()) return false;
-  std::string line = jsonrpc::Codec::encode(message);
+  return writeLine(jsonrpc::Codec::encode(message));
+}
+
+bool LineWriter::writeLine(std::string line) {
+  if (closed_.load()) return false;
   line.push_back('\n');
   std::lock_guard lock(mutex_);
   if (!held_) return writeAllLocked(line);

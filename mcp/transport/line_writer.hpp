@@ -27,6 +27,8 @@ class LineWriter {
 
   explicit LineWriter(int fd) : fd_(fd) {}
   bool write(const nlohmann::json& message);
+  // A message that is already JSON text without a newline (jsonrpc::Codec's output).
+  bool writeLine(std::string line);
   void hold();
   void release();
   bool closed() const { return closed_.load(); }

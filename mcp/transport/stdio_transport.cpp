@@ -28,6 +28,11 @@ class StdioTransport::Stream : public server::ResponseStream {
     writer_->write(response);
     done();
   }
+  void finishEncoded(std::string response, int) override {
+    if (finished_.exchange(true)) return;
+    writer_->writeLine(std::move(response));
+    done();
+  }
   void abandon() override {
     finished_.store(true);
     done();

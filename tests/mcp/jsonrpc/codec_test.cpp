@@ -91,5 +91,17 @@ TEST(Codec, EncodesOneLineAndSurvivesInvalidUtf8) {
   EXPECT_NE(text.find("\\n"), std::string::npos);
 }
 
+TEST(Codec, EncodesAResultThatIsAlreadyText) {
+  const std::string result = R"({"content":[{"type":"text","text":"a \"b\""}]})";
+  for (const json& id : {json(7), json("req \"1\""), json(std::uint64_t{18446744073709551615u})}) {
+    std::string text = Codec::encodeResult(id, result);
+    EXPECT_EQ(json::parse(text), makeResult(id, json::parse(result))) << text;
+    Decoded back = Codec::decode(text);
+    ASSERT_TRUE(back.ok()) << text;
+    EXPECT_EQ(back.message->kind, MessageKind::kResponse);
+    EXPECT_EQ(back.message->id, id);
+  }
+}
+
 }  // namespace
 }  // namespace switchboard::mcp::jsonrpc

@@ -3,6 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <string>
+#include <vector>
+
 namespace switchboard::mcp::protocol {
 namespace {
 
@@ -39,6 +43,54 @@ TEST(ResultShaper, ModernAddsResultTypeCachingAndServerInfo) {
   json ping = json::object();
   ResultShaper::shape(ping, modern, "completion/complete", {{"name", "s"}}, {});
   EXPECT_FALSE(ping.contains("cacheScope"));
+}
+
+// The text path must send exactly what parsing the text and shape() would, or step aside.
+TEST(ResultShaper, ToolResultTextGoesOutAsTheShapedResultWouldOrNotAtAll) {
+  const json info = {{"name", "s"}, {"version", "1"}};
+  ClientContext legacy;
+  ClientContext modern;
+  modern.era = Era::kModern;
+  struct Case {
+    std::string text;
+    bool fast;  // expected to go out without being rebuilt
+  };
+  const std::vector<Case> cases = {
+      {R"({"content":[{"type":"text","text":"hi"}]})", true},
+      {R"(  {"content":[],"isError":true,"structuredContent":{"a":[1,{"b":null}]}} )", true},
+      {R"({"content":[{"type":"text","text":"caf\u00e9 \"q\" {not a brace}"}],"x":1.5e3})", true},
+      {R"({"_meta":{"k":1},"content":[]})", true},  // legacy; modern must merge _meta
+      {R"({"content":{}})", false},
+      {R"({"content":[],"isError":"yes"})", false},
+      {R"({"content":[],"structuredContent":[1]})", false},
+      {R"({"content":[],"resultType":"complete"})", false},
+      {R"({"content":[],"ttlMs":5})", false},
+      {R"({"content":[],"cacheScope":"public"})", false},
+      {R"({"content":[],"content":[]})", false},
+      {R"({"isError":false})", false},
+      {R"({})", false},
+      {"{\"content\":[],\n\"isError\":false}", false},
+      {"{\"content\":[]}\r", false},
+      {R"([{"content":[]}])", false},
+      {R"({"content":[]} {})", false},
+      {R"({"content":[})", false},
+      {"{\"content\":[\"\xff\"]}", false},
+      {"", false},
+  };
+  for (const Case& c : cases) {
+    for (const ClientContext* client : {&legacy, &modern}) {
+      SCOPED_TRACE(c.text + (client->modern() ? " (modern)" : " (legacy)"));
+      std::optional<std::string> fast =
+          ResultShaper::shapeToolResultText(c.text, *client, info.dump());
+      bool expect_fast = c.fast && !(client->modern() && c.text.find("_meta") != std::string::npos);
+      ASSERT_EQ(fast.has_value(), expect_fast);
+      if (!fast) continue;
+      EXPECT_EQ(fast->find_first_of("\r\n"), std::string::npos);
+      json shaped = json::parse(c.text);
+      ResultShaper::shape(shaped, *client, "tools/call", info, {});
+      EXPECT_EQ(json::parse(*fast), shaped);
+    }
+  }
 }
 
 }  // namespace

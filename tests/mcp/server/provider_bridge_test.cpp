@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "mcp/protocol/envelope.hpp"
 #include "mcp/server/server.hpp"
 #include "tests/mcp/server/capture_stream.hpp"
 #include "tests/mcp/server/send_request.hpp"
@@ -107,6 +108,51 @@ TEST(ProviderBridge, APluginToolBecomesATaskThroughToolContext) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_EQ(state["result"]["content"][0]["text"], "task");
+}
+
+// A plugin's result text goes out as it is when it can and is rebuilt when it must; either
+// way the client gets it shaped for its era.
+TEST(ProviderBridge, APluginResultIsShapedForTheEraWhetherOrNotItIsRebuilt) {
+  protocol::ClientContext legacy;
+  protocol::ClientContext modern;
+  modern.era = protocol::Era::kModern;
+  modern.version = "2026-07-28";
+  const json replies[] = {
+      {{"content", {{{"type", "text"}, {"text", "as it is"}}}}},
+      {{"structuredContent", {{"a", 1}}}},
+      {{"content", json::array()}, {"resultType", "complete"}, {"ttlMs", 3}},
+      {{"_meta", {{"k", 1}}}, {"content", json::array()}},
+  };
+  for (const json& reply : replies) {
+    for (const protocol::ClientContext* client : {&legacy, &modern}) {
+      SCOPED_TRACE(reply.dump() + (client->modern() ? " (modern)" : " (legacy)"));
+      server::Server server;
+      ASSERT_TRUE(
+          server.addToolProvider(std::make_shared<FakeProvider>(catalogWith(nullptr), reply)).ok());
+      json response =
+          testing::sendRequest(server, 7, "tools/call", {{"name", "job"}}, *client)->wait();
+      ASSERT_TRUE(response.contains("result")) << response.dump();
+      EXPECT_EQ(response["id"], 7);
+      const json& result = response["result"];
+      ASSERT_TRUE(result["content"].is_array()) << response.dump();
+      if (reply.contains("structuredContent")) {
+        EXPECT_EQ(result["content"][0]["text"], R"({"a":1})");
+      }
+      if (client->modern()) {
+        EXPECT_EQ(result["resultType"], "complete");
+        EXPECT_TRUE(result["_meta"].contains(protocol::kMetaServerInfo));
+        if (reply.contains("_meta")) {
+          EXPECT_EQ(result["_meta"]["k"], 1);
+        }
+      } else {
+        EXPECT_FALSE(result.contains("resultType"));
+        EXPECT_FALSE(result.contains("ttlMs"));
+      }
+      if (reply.contains("_meta") && !client->modern()) {
+        EXPECT_EQ(result["_meta"], reply["_meta"]);
+      }
+    }
+  }
 }
 
 }  // namespace
