@@ -4,6 +4,7 @@ include_guard(GLOBAL)
 find_package(Threads REQUIRED)
 find_package(Boost 1.81.0 EXACT REQUIRED CONFIG)  # header-only use: Boost.DLL
 find_package(nlohmann_json 3.11 REQUIRED)
+find_package(simdjson 3 REQUIRED)  # the MCP hot path's JSON reading (mcp/jsonrpc/fast_json)
 find_package(spdlog REQUIRED)
 find_package(CLI11 REQUIRED)
 find_package(SQLite3 REQUIRED)

@@ -1,5 +1,7 @@
 #include "mcp/jsonrpc/codec.hpp"
 
+#include "mcp/jsonrpc/fast_json.hpp"
+
 namespace switchboard::mcp::jsonrpc {
 namespace {
 
@@ -65,8 +67,9 @@ Decoded Codec::decode(std::string_view text, const CodecLimits& limits) {
                                  " bytes"));
   }
   if (nestingDepth(text) <= limits.max_depth) {
-    // Within the limit (the usual case): the plain parser, several times faster than the
-    // callback parser below, which could not have refused anything.
+    // Within the limit (the usual case): simdjson, or the plain parser, several times
+    // faster than the callback parser below, which could not have refused anything.
+    if (std::optional<nlohmann::json> value = parseFast(text)) return fromJson(std::move(*value));
     nlohmann::json value = nlohmann::json::parse(text.begin(), text.end(), nullptr,
                                                  /*allow_exceptions=*/false);
     if (value.is_discarded()) return refuse(parseError("Parse error: invalid JSON"));

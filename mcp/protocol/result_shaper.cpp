@@ -2,8 +2,8 @@
 
 #include <array>
 #include <cstring>
-#include <functional>
 
+#include "mcp/jsonrpc/fast_json.hpp"
 #include "mcp/protocol/envelope.hpp"
 
 namespace switchboard::mcp::protocol {
@@ -20,89 +20,6 @@ void shapeLegacyTool(nlohmann::json& tool, const std::string& version) {
   }
 }
 
-// What shapeToolResultText needs to know about a CallToolResult text: a SAX consumer
-// for nlohmann::json::sax_parse that builds nothing and stops at the first thing that
-// rules the text out.
-class ToolResultScan {
- public:
-  using Json = nlohmann::json;
-
-  explicit ToolResultScan(bool modern) : modern_(modern) {}
-  // After a complete parse: may the text be sent as it is?
-  bool usable() const { return content_is_array_; }
-
-  bool null() { return value('n'); }
-  bool boolean(bool) { return value('b'); }
-  bool number_integer(Json::number_integer_t) { return value('#'); }
-  bool number_unsigned(Json::number_unsigned_t) { return value('#'); }
-  bool number_float(Json::number_float_t, const Json::string_t&) { return value('#'); }
-  bool string(Json::string_t&) { return value('s'); }
-  bool binary(Json::binary_t&) { return false; }  // not produced by the JSON parser
-  bool start_object(std::size_t) {
-    if (depth_ == 1 && !value('o')) return false;
-    ++depth_;
-    return true;
-  }
-  bool end_object() {
-    --depth_;
-    return true;
-  }
-  bool start_array(std::size_t) {
-    if (!value('a')) return false;
-    ++depth_;
-    return true;
-  }
-  bool end_array() {
-    --depth_;
-    return true;
-  }
-  bool key(Json::string_t& name) {
-    if (depth_ != 1) return true;
-    // Repeated top-level keys: the DOM keeps the last one, the text would keep both.
-    std::size_t hash = std::hash<std::string_view>{}(name);
-    if (key_count_ == seen_.size()) return false;
-    for (std::size_t i = 0; i < key_count_; ++i) {
-      if (seen_[i] == hash) return false;
-    }
-    seen_[key_count_++] = hash;
-    if (name == "content") {
-      expect_ = 'a';
-    } else if (name == "isError") {
-      expect_ = 'b';
-    } else if (name == "structuredContent") {
-      expect_ = 'o';
-    } else if (name == "resultType" || name == "ttlMs" || name == "cacheScope" ||
-               (modern_ && name == "_meta")) {
-      return false;
-    } else {
-      expect_ = 0;
-    }
-    content_key_ = name == "content";
-    return true;
-  }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) {
-    return false;
-  }
-
- private:
-  // A value starts at the current depth; kind: n b # s o a.
-  bool value(char kind) {
-    if (depth_ == 0) return false;  // the root must be an object (start_object at depth 0)
-    if (depth_ != 1) return true;
-    if (expect_ != 0 && kind != expect_) return false;
-    if (content_key_) content_is_array_ = true;
-    return true;
-  }
-
-  const bool modern_;
-  int depth_ = 0;
-  char expect_ = 0;  // the kind the current top-level key's value must be; 0: any
-  bool content_key_ = false;
-  bool content_is_array_ = false;
-  std::array<std::size_t, 32> seen_{};  // hashes of the top-level keys so far
-  std::size_t key_count_ = 0;
-};
-
 }  // namespace
 
 std::optional<std::string> ResultShaper::shapeToolResultText(std::string_view text,
@@ -115,10 +32,28 @@ std::optional<std::string> ResultShaper::shapeToolResultText(std::string_view te
     return std::nullopt;
   }
   text = text.substr(first, last - first + 1);
-  ToolResultScan scan(client.modern());
-  if (!nlohmann::json::sax_parse(text.begin(), text.end(), &scan) || !scan.usable()) {
-    return std::nullopt;
-  }
+  // The top-level members: each key once, content an array, isError a boolean,
+  // structuredContent an object, nothing that shape() would remove or merge.
+  std::array<std::string_view, 32> keys;
+  std::size_t key_count = 0;
+  bool has_content = false;
+  bool modern = client.modern();
+  auto member = [&](std::string_view key, jsonrpc::JsonKind kind) {
+    if (key_count == keys.size()) return false;
+    for (std::size_t i = 0; i < key_count; ++i) {
+      if (keys[i] == key) return false;  // the DOM keeps the last, the text would keep both
+    }
+    keys[key_count++] = key;
+    if (key == "content") {
+      has_content = true;
+      return kind == jsonrpc::JsonKind::kArray;
+    }
+    if (key == "isError") return kind == jsonrpc::JsonKind::kBool;
+    if (key == "structuredContent") return kind == jsonrpc::JsonKind::kObject;
+    return key != "resultType" && key != "ttlMs" && key != "cacheScope" &&
+           !(modern && key == "_meta");
+  };
+  if (!jsonrpc::scanObject(text, member) || !has_content) return std::nullopt;
   if (!client.modern()) return std::string(text);
   // The object has a "content" key, so it is not empty: append after a comma.
   std::string out;

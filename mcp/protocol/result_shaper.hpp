@@ -8,9 +8,9 @@
 // 2025-06-18 schema does not know (icons, execution) for that version.
 //
 // shapeToolResultText() does the same for a CallToolResult that arrives as JSON text (a
-// tool provider plugin's), without building it: one SAX pass checks it, and when nothing
-// must be removed or merged the text is sent as it is (legacy) or with resultType and
-// _meta appended (modern). Otherwise the caller parses it and uses shape().
+// tool provider plugin's) without building it: simdjson checks it (jsonrpc::scanObject),
+// and when nothing must be removed or merged the text is sent as it is (legacy) or with
+// resultType and _meta appended (modern). Otherwise the caller parses it and uses shape().
 //
 // Thread safety: pure functions.
 #pragma once

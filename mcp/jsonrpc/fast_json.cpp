@@ -1,0 +1,118 @@
+#include "mcp/jsonrpc/fast_json.hpp"
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <string>
+
+namespace switchboard::mcp::jsonrpc {
+namespace {
+
+using nlohmann::json;
+namespace dom = simdjson::dom;
+
+dom::parser& threadParser() {
+  // Grows to the largest text it has read on this thread, kFastMaxBytes at most.
+  thread_local dom::parser parser(kFastMaxBytes);
+  return parser;
+}
+
+// Builds the nlohmann value of `element`; false when it is nested deeper than kFastMaxDepth.
+bool build(dom::element element, json& out, int depth) {
+  switch (element.type()) {
+    case dom::element_type::OBJECT: {
+      if (depth >= kFastMaxDepth) return false;
+      out = json::object();
+      auto& members = out.get_ref<json::object_t&>();
+      for (dom::key_value_pair member : dom::object(element)) {
+        json value;
+        if (!build(member.value, value, depth + 1)) return false;
+        members.insert_or_assign(std::string(member.key), std::move(value));
+      }
+      return true;
+    }
+    case dom::element_type::ARRAY: {
+      if (depth >= kFastMaxDepth) return false;
+      out = json::array();
+      auto& items = out.get_ref<json::array_t&>();
+      for (dom::element item : dom::array(element)) {
+        items.emplace_back();
+        if (!build(item, items.back(), depth + 1)) return false;
+      }
+      return true;
+    }
+    case dom::element_type::STRING:
+      out = std::string(std::string_view(element));
+      return true;
+    case dom::element_type::INT64: {
+      std::int64_t value = std::int64_t(element);
+      if (value >= 0) {
+        out = static_cast<std::uint64_t>(value);
+      } else {
+        out = value;
+      }
+      return true;
+    }
+    case dom::element_type::UINT64:
+      out = std::uint64_t(element);
+      return true;
+    case dom::element_type::DOUBLE:
+      out = double(element);
+      return true;
+    case dom::element_type::BOOL:
+      out = bool(element);
+      return true;
+    case dom::element_type::NULL_VALUE:
+      out = nullptr;
+      return true;
+  }
+  return false;
+}
+
+JsonKind kindOf(dom::element_type type) {
+  switch (type) {
+    case dom::element_type::OBJECT:
+      return JsonKind::kObject;
+    case dom::element_type::ARRAY:
+      return JsonKind::kArray;
+    case dom::element_type::STRING:
+      return JsonKind::kString;
+    case dom::element_type::BOOL:
+      return JsonKind::kBool;
+    case dom::element_type::NULL_VALUE:
+      return JsonKind::kNull;
+    case dom::element_type::INT64:
+    case dom::element_type::UINT64:
+    case dom::element_type::DOUBLE:
+      break;
+  }
+  return JsonKind::kNumber;
+}
+
+}  // namespace
+
+std::optional<nlohmann::json> parseFast(std::string_view text) {
+  if (text.size() > kFastMaxBytes) return std::nullopt;
+  dom::element root;
+  if (threadParser().parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  json out;
+  if (!build(root, out, 0)) return std::nullopt;
+  return out;
+}
+
+bool scanObject(std::string_view text,
+                const std::function<bool(std::string_view key, JsonKind kind)>& visit) {
+  if (text.size() > kFastMaxBytes) return false;
+  dom::object root;
+  if (threadParser().parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
+    return false;
+  }
+  for (dom::key_value_pair member : root) {
+    if (!visit(member.key, kindOf(member.value.type()))) return false;
+  }
+  return true;
+}
+
+}  // namespace switchboard::mcp::jsonrpc

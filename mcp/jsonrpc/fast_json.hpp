@@ -1,0 +1,38 @@
+// Fast reading of JSON text with simdjson, for what every call goes through: the request
+// (parseFast) and a tool provider's result (scanObject). simdjson validates the whole text
+// (grammar and UTF-8) in one SIMD pass, several times faster than nlohmann's parser;
+// nlohmann::json stays the DOM the server works with.
+//
+// Both give up (nullopt / false) on anything simdjson refuses and on text over
+// kFastMaxBytes; callers then use nlohmann's parser, whose results and error messages stay
+// the reference. Where both accept a text they read the same values: integers >= 0 become
+// unsigned as nlohmann makes them, a repeated key keeps its last value as in nlohmann.
+//
+// Thread safety: each thread uses its own simdjson parser (sized for kFastMaxBytes at most).
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string_view>
+
+namespace switchboard::mcp::jsonrpc {
+
+inline constexpr std::size_t kFastMaxBytes = 64 * 1024;
+// Deeper text is left to nlohmann's parser (its DOM is built without recursion).
+inline constexpr int kFastMaxDepth = 128;
+
+// `text` as a DOM, or nullopt: not JSON, over kFastMaxBytes or kFastMaxDepth, or an
+// integer outside 64 bits (nlohmann reads it as a float).
+std::optional<nlohmann::json> parseFast(std::string_view text);
+
+enum class JsonKind { kNull, kBool, kNumber, kString, kArray, kObject };
+
+// Checks that `text` is one valid JSON object and calls visit(key, kind) for its members
+// in order (keys unescaped; repeated keys each time). False when the text is not a JSON
+// object simdjson accepts, is over kFastMaxBytes, or visit returned false.
+bool scanObject(std::string_view text,
+                const std::function<bool(std::string_view key, JsonKind kind)>& visit);
+
+}  // namespace switchboard::mcp::jsonrpc

@@ -1,0 +1,119 @@
+// fast_json: where simdjson reads a text, it must read what nlohmann's parser reads.
+#include "mcp/jsonrpc/fast_json.hpp"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+namespace switchboard::mcp::jsonrpc {
+namespace {
+
+using nlohmann::json;
+
+// Same value, and the same number types (nlohmann tells unsigned from signed integers).
+void expectSameAsNlohmann(const std::string& text, const json& fast) {
+  json reference = json::parse(text);
+  EXPECT_EQ(fast, reference) << text;
+  EXPECT_EQ(fast.dump(), reference.dump()) << text;
+  std::vector<std::pair<const json*, const json*>> pending{{&fast, &reference}};
+  while (!pending.empty()) {
+    auto [a, b] = pending.back();
+    pending.pop_back();
+    if (a->type() != b->type() && !(a->is_number_integer() && b->is_number_integer() &&
+                                     *a == 0)) {  // "-0": nlohmann signed, simdjson unsigned
+      ADD_FAILURE() << text << ": " << a->dump() << " is a " << a->type_name() << ", nlohmann's "
+                    << b->type_name();
+      continue;
+    }
+    if (a->is_structured() && a->size() == b->size()) {
+      if (a->is_object()) {
+        for (auto it = a->begin(); it != a->end(); ++it) pending.emplace_back(&*it, &b->at(it.key()));
+      } else {
+        for (std::size_t i = 0; i < a->size(); ++i) pending.emplace_back(&(*a)[i], &(*b)[i]);
+      }
+    }
+  }
+}
+
+TEST(FastJson, ReadsWhatNlohmannReads) {
+  const std::vector<std::string> texts = {
+      R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","arguments":{}}})",
+      R"({"id":-5,"big":18446744073709551615,"neg":-9223372036854775808,"zero":0,"mz":-0})",
+      R"({"f":1.5,"e":1e3,"E":-2.5E-3,"tiny":5e-324,"third":0.333333333333333314829616256247})",
+      R"({"s":"caf\u00e9 \ud83d\ude00 \"q\" \\ \/ \b\f\n\r\t","raw":"żółw 😀"})",
+      R"({"dup":1,"dup":2,"nested":{"dup":[1],"dup":{"x":null}}})",
+      R"([1,"two",[3,[4,{}]],true,false,null])",
+      R"(  {"ws" :	[ 1 , 2 ] }  )",
+      R"("a string")",
+      "42",
+      "null",
+      R"({"":"","\u0000":"nul"})",
+  };
+  for (const std::string& text : texts) {
+    std::optional<json> fast = parseFast(text);
+    ASSERT_TRUE(fast.has_value()) << text;
+    expectSameAsNlohmann(text, *fast);
+  }
+}
+
+TEST(FastJson, GivesUpWhereNlohmannMustDecide) {
+  std::string deep;
+  for (int i = 0; i <= kFastMaxDepth; ++i) deep += "[";
+  for (int i = 0; i <= kFastMaxDepth; ++i) deep += "]";
+  std::string large = R"({"pad":")" + std::string(kFastMaxBytes, 'x') + R"("})";
+  const std::vector<std::string> texts = {
+      "",        "   ",        "{",          R"({"a":1,})", R"({"a":1} {})", "[1,]",
+      "{'a':1}", R"({"a":01})", R"({"a":1.})", "\xef\xbb\xbf{}", "nul",
+      R"({"a":"\ud800"})",                   // a lone surrogate: nlohmann refuses it
+      R"({"a":"\udc00\ud800"})",             // surrogates in the wrong order
+      "{\"a\":\"\xff\"}",                    // invalid UTF-8
+      "{\"a\":\"\xc0\xaf\"}",                // overlong UTF-8
+      "{\"a\":\"\xed\xa0\x80\"}",            // a UTF-8 encoded surrogate
+      "{\"a\":\"tab\there\"}",               // a raw control character
+      R"({"a":123456789012345678901234567890})",  // beyond 64 bits: nlohmann reads a float
+      R"({"a":1e999})",
+      deep,
+      large,
+  };
+  for (const std::string& text : texts) {
+    std::optional<json> fast = parseFast(text);
+    if (!fast) continue;  // giving up is always allowed
+    json reference = json::parse(text, nullptr, false);
+    ASSERT_FALSE(reference.is_discarded())
+        << "simdjson read what nlohmann refuses: " << testing::PrintToString(text);
+    expectSameAsNlohmann(text, *fast);
+  }
+  EXPECT_FALSE(parseFast(deep).has_value());
+  EXPECT_FALSE(parseFast(large).has_value());
+  EXPECT_FALSE(parseFast(R"({"a":"\ud800"})").has_value());
+  EXPECT_FALSE(parseFast("{\"a\":\"\xff\"}").has_value());
+}
+
+TEST(FastJson, ScansTheMembersOfAnObject) {
+  std::vector<std::pair<std::string, JsonKind>> seen;
+  auto record = [&](std::string_view key, JsonKind kind) {
+    seen.emplace_back(std::string(key), kind);
+    return true;
+  };
+  ASSERT_TRUE(scanObject(R"({"n":null,"b":true,"i":-1,"f":1.5,"s":"x","a":[],"o":{},"k\u00e9":1})",
+                         record));
+  const std::vector<std::pair<std::string, JsonKind>> expected = {
+      {"n", JsonKind::kNull},   {"b", JsonKind::kBool},  {"i", JsonKind::kNumber},
+      {"f", JsonKind::kNumber}, {"s", JsonKind::kString}, {"a", JsonKind::kArray},
+      {"o", JsonKind::kObject}, {"k\xc3\xa9", JsonKind::kNumber}};
+  EXPECT_EQ(seen, expected);
+
+  EXPECT_FALSE(scanObject("[]", record)) << "not an object";
+  EXPECT_FALSE(scanObject(R"({"a":1)", record)) << "not JSON";
+  EXPECT_FALSE(scanObject("{\"a\":\"\xff\"}", record)) << "invalid UTF-8";
+  int calls = 0;
+  EXPECT_FALSE(scanObject(R"({"a":1,"b":2})", [&](std::string_view, JsonKind) {
+    ++calls;
+    return false;
+  }));
+  EXPECT_EQ(calls, 1) << "a visit that returns false ends the scan";
+}
+
+}  // namespace
+}  // namespace switchboard::mcp::jsonrpc
