@@ -1,5 +1,7 @@
 #include "mcp/jsonrpc/codec.hpp"
 
+#include <cstdint>
+
 #include "mcp/jsonrpc/fast_json.hpp"
 
 namespace switchboard::mcp::jsonrpc {
@@ -160,7 +162,9 @@ std::string Codec::encode(const nlohmann::json& message) {
 std::string Codec::encodeResult(const nlohmann::json& id, std::string_view result_text) {
   constexpr std::string_view kHead = R"({"jsonrpc":"2.0","id":)";
   constexpr std::string_view kResult = R"(,"result":)";
-  std::string id_text = encode(id);
+  std::string id_text = id.is_number_unsigned()  ? std::to_string(id.get<std::uint64_t>())
+                        : id.is_number_integer() ? std::to_string(id.get<std::int64_t>())
+                                                 : encode(id);
   std::string out;
   out.reserve(kHead.size() + id_text.size() + kResult.size() + result_text.size() + 1);
   out.append(kHead).append(id_text).append(kResult).append(result_text).push_back('}');

@@ -25,7 +25,11 @@ void shapeLegacyTool(nlohmann::json& tool, const std::string& version) {
 std::optional<std::string> ResultShaper::shapeToolResultText(std::string_view text,
                                                              const ClientContext& client,
                                                              std::string_view server_info_text) {
-  if (text.find_first_of("\r\n") != std::string_view::npos) return std::nullopt;
+  // Two memchr scans: find_first_of with a set looks up the set once per character.
+  if (std::memchr(text.data(), '\n', text.size()) != nullptr ||
+      std::memchr(text.data(), '\r', text.size()) != nullptr) {
+    return std::nullopt;
+  }
   std::size_t first = text.find_first_not_of(" \t");
   std::size_t last = text.find_last_not_of(" \t");
   if (first == std::string_view::npos || text[first] != '{' || text[last] != '}') {
