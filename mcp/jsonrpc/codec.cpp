@@ -68,10 +68,13 @@ Decoded Codec::decode(std::string_view text, const CodecLimits& limits) {
     return refuse(invalidRequest("message exceeds " + std::to_string(limits.max_bytes) +
                                  " bytes"));
   }
+  // The usual case: simdjson, which gives up on anything nested deeper than max_depth.
+  if (std::optional<nlohmann::json> value = parseFast(text, limits.max_depth)) {
+    return fromJson(std::move(*value));
+  }
   if (nestingDepth(text) <= limits.max_depth) {
-    // Within the limit (the usual case): simdjson, or the plain parser, several times
-    // faster than the callback parser below, which could not have refused anything.
-    if (std::optional<nlohmann::json> value = parseFast(text)) return fromJson(std::move(*value));
+    // Within the limit: the plain parser, several times faster than the callback parser
+    // below, which could not have refused anything.
     nlohmann::json value = nlohmann::json::parse(text.begin(), text.end(), nullptr,
                                                  /*allow_exceptions=*/false);
     if (value.is_discarded()) return refuse(parseError("Parse error: invalid JSON"));

@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 
@@ -17,27 +18,28 @@ dom::parser& threadParser() {
   return parser;
 }
 
-// Builds the nlohmann value of `element`; false when it is nested deeper than kFastMaxDepth.
-bool build(dom::element element, json& out, int depth) {
+// Builds the nlohmann value of `element`, which `depth` arrays and objects enclose; false
+// when a value or key would have more than max_depth of them open.
+bool build(dom::element element, json& out, int depth, int max_depth) {
   switch (element.type()) {
     case dom::element_type::OBJECT: {
-      if (depth >= kFastMaxDepth) return false;
+      if (depth >= max_depth) return false;
       out = json::object();
       auto& members = out.get_ref<json::object_t&>();
       for (dom::key_value_pair member : dom::object(element)) {
         json value;
-        if (!build(member.value, value, depth + 1)) return false;
+        if (!build(member.value, value, depth + 1, max_depth)) return false;
         members.insert_or_assign(std::string(member.key), std::move(value));
       }
       return true;
     }
     case dom::element_type::ARRAY: {
-      if (depth >= kFastMaxDepth) return false;
+      if (depth >= max_depth) return false;
       out = json::array();
       auto& items = out.get_ref<json::array_t&>();
       for (dom::element item : dom::array(element)) {
         items.emplace_back();
-        if (!build(item, items.back(), depth + 1)) return false;
+        if (!build(item, items.back(), depth + 1, max_depth)) return false;
       }
       return true;
     }
@@ -91,14 +93,15 @@ JsonKind kindOf(dom::element_type type) {
 
 }  // namespace
 
-std::optional<nlohmann::json> parseFast(std::string_view text) {
+std::optional<nlohmann::json> parseFast(std::string_view text, int max_depth) {
   if (text.size() > kFastMaxBytes) return std::nullopt;
+  max_depth = std::min(max_depth, kFastMaxDepth);
   dom::element root;
   if (threadParser().parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
     return std::nullopt;
   }
   json out;
-  if (!build(root, out, 0)) return std::nullopt;
+  if (!build(root, out, 0, max_depth)) return std::nullopt;
   return out;
 }
 

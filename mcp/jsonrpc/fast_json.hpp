@@ -23,9 +23,10 @@ inline constexpr std::size_t kFastMaxBytes = 64 * 1024;
 // Deeper text is left to nlohmann's parser (its DOM is built without recursion).
 inline constexpr int kFastMaxDepth = 128;
 
-// `text` as a DOM, or nullopt: not JSON, over kFastMaxBytes or kFastMaxDepth, or an
-// integer outside 64 bits (nlohmann reads it as a float).
-std::optional<nlohmann::json> parseFast(std::string_view text);
+// `text` as a DOM, or nullopt: not JSON, over kFastMaxBytes, an integer outside 64 bits
+// (nlohmann reads it as a float), or nested deeper than max_depth (capped at
+// kFastMaxDepth): more than max_depth arrays and objects open at any value or key.
+std::optional<nlohmann::json> parseFast(std::string_view text, int max_depth = kFastMaxDepth);
 
 enum class JsonKind { kNull, kBool, kNumber, kString, kArray, kObject };
 

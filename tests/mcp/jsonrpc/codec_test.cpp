@@ -81,6 +81,18 @@ TEST(Codec, EnforcesSizeAndDepthLimits) {
   Decoded d = Codec::decode(deep);
   EXPECT_FALSE(d.ok());
   EXPECT_EQ(d.error.code, kInvalidRequest);
+
+  // A lower limit holds on every path (simdjson's and nlohmann's): params at depth 1, its
+  // members at 2, the array's items at 3.
+  CodecLimits shallow;
+  shallow.max_depth = 2;
+  std::string two = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":[]}})";
+  std::string three = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":[1]}})";
+  EXPECT_TRUE(Codec::decode(two, shallow).ok());
+  Decoded too_deep = Codec::decode(three, shallow);
+  ASSERT_FALSE(too_deep.ok());
+  EXPECT_EQ(too_deep.error.code, kInvalidRequest);
+  EXPECT_EQ(too_deep.error.message, "message nested too deeply");
 }
 
 TEST(Codec, EncodesOneLineAndSurvivesInvalidUtf8) {
