@@ -68,7 +68,11 @@ Decoded Codec::decode(std::string_view text, const CodecLimits& limits) {
     return refuse(invalidRequest("message exceeds " + std::to_string(limits.max_bytes) +
                                  " bytes"));
   }
-  // The usual case: simdjson, which gives up on anything nested deeper than max_depth.
+  // The usual case, a well-formed request or notification: read by simdjson, which gives
+  // up on anything else and on anything nested deeper than max_depth.
+  if (std::optional<Message> message = readMessageFast(text, limits.max_depth)) {
+    return Decoded{std::move(*message), {}, nullptr};
+  }
   if (std::optional<nlohmann::json> value = parseFast(text, limits.max_depth)) {
     return fromJson(std::move(*value));
   }

@@ -71,6 +71,23 @@ bool build(dom::element element, json& out, int depth, int max_depth) {
   return false;
 }
 
+// Whether no value or key inside `element` (enclosed by `depth` arrays and objects) has
+// more than max_depth of them open: build()'s limit, for members that are not built.
+bool fits(dom::element element, int depth, int max_depth) {
+  if (element.type() == dom::element_type::OBJECT) {
+    if (depth >= max_depth) return false;
+    for (dom::key_value_pair member : dom::object(element)) {
+      if (!fits(member.value, depth + 1, max_depth)) return false;
+    }
+  } else if (element.type() == dom::element_type::ARRAY) {
+    if (depth >= max_depth) return false;
+    for (dom::element item : dom::array(element)) {
+      if (!fits(item, depth + 1, max_depth)) return false;
+    }
+  }
+  return true;
+}
+
 JsonKind kindOf(dom::element_type type) {
   switch (type) {
     case dom::element_type::OBJECT:
@@ -103,6 +120,54 @@ std::optional<nlohmann::json> parseFast(std::string_view text, int max_depth) {
   json out;
   if (!build(root, out, 0, max_depth)) return std::nullopt;
   return out;
+}
+
+std::optional<Message> readMessageFast(std::string_view text, int max_depth) {
+  if (text.size() > kFastMaxBytes) return std::nullopt;
+  max_depth = std::min(max_depth, kFastMaxDepth);
+  dom::object root;
+  if (max_depth < 1 ||
+      threadParser().parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  Message message;
+  bool has_version = false, has_method = false, has_id = false, has_params = false;
+  for (dom::key_value_pair member : root) {
+    dom::element value = member.value;
+    if (member.key == "jsonrpc") {
+      std::string_view version;
+      if (has_version || value.get(version) != simdjson::SUCCESS || version != "2.0") {
+        return std::nullopt;
+      }
+      has_version = true;
+    } else if (member.key == "method") {
+      std::string_view method;
+      if (has_method || value.get(method) != simdjson::SUCCESS || method.empty()) {
+        return std::nullopt;
+      }
+      message.method = method;
+      has_method = true;
+    } else if (member.key == "id") {
+      dom::element_type type = value.type();
+      if (has_id || (type != dom::element_type::STRING && type != dom::element_type::INT64 &&
+                     type != dom::element_type::UINT64)) {
+        return std::nullopt;
+      }
+      if (!build(value, message.id, 1, max_depth)) return std::nullopt;
+      has_id = true;
+    } else if (member.key == "params") {
+      if (has_params || value.type() != dom::element_type::OBJECT ||
+          !build(value, message.params, 1, max_depth)) {
+        return std::nullopt;
+      }
+      has_params = true;
+    } else if (!fits(value, 1, max_depth)) {
+      return std::nullopt;
+    }
+  }
+  if (!has_version || !has_method) return std::nullopt;
+  message.kind = has_id ? MessageKind::kRequest : MessageKind::kNotification;
+  return message;
 }
 
 bool scanObject(std::string_view text,

@@ -1,5 +1,5 @@
 // Fast reading of JSON text with simdjson, for what every call goes through: the request
-// (parseFast) and a tool provider's result (scanObject). simdjson validates the whole text
+// (readMessageFast, parseFast) and a tool provider's result (scanObject). simdjson validates the whole text
 // (grammar and UTF-8) in one SIMD pass, several times faster than nlohmann's parser;
 // nlohmann::json stays the DOM the server works with.
 //
@@ -17,6 +17,8 @@
 #include <optional>
 #include <string_view>
 
+#include "mcp/jsonrpc/message.hpp"
+
 namespace switchboard::mcp::jsonrpc {
 
 inline constexpr std::size_t kFastMaxBytes = 64 * 1024;
@@ -27,6 +29,13 @@ inline constexpr int kFastMaxDepth = 128;
 // (nlohmann reads it as a float), or nested deeper than max_depth (capped at
 // kFastMaxDepth): more than max_depth arrays and objects open at any value or key.
 std::optional<nlohmann::json> parseFast(std::string_view text, int max_depth = kFastMaxDepth);
+
+// `text` as a JSON-RPC request or notification, read straight from simdjson without a DOM
+// of the whole message: "jsonrpc" "2.0", a non-empty string "method", an "id" that is a
+// string or a 64-bit integer (absent: a notification), "params" an object or absent,
+// each at most once; other members are skipped. nullopt for anything else (responses,
+// and every message Codec::fromJson would refuse) and where parseFast gives up.
+std::optional<Message> readMessageFast(std::string_view text, int max_depth = kFastMaxDepth);
 
 enum class JsonKind { kNull, kBool, kNumber, kString, kArray, kObject };
 

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "mcp/jsonrpc/codec.hpp"
+
 namespace switchboard::mcp::jsonrpc {
 namespace {
 
@@ -113,6 +115,58 @@ TEST(FastJson, ScansTheMembersOfAnObject) {
     return false;
   }));
   EXPECT_EQ(calls, 1) << "a visit that returns false ends the scan";
+}
+
+// Where readMessageFast reads a message, it is the message Codec::fromJson makes of the
+// parsed text; everything fromJson refuses or treats otherwise it leaves alone.
+TEST(FastJson, ReadsRequestsAsCodecDoesAndLeavesTheRestAlone) {
+  struct Case {
+    std::string text;
+    bool fast;
+  };
+  const std::vector<Case> cases = {
+      {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","arguments":{}}})", true},
+      {R"({"method":"ping","id":"a\"b","jsonrpc":"2.0"})", true},
+      {R"({"jsonrpc":"2.0","id":-3,"method":"m","params":{},"extra":[1,{"x":2}]})", true},
+      {R"({"jsonrpc":"2.0","id":18446744073709551615,"method":"m"})", true},
+      {R"({"jsonrpc":"2.0","method":"notifications/initialized"})", true},
+      {R"({"jsonrpc":"2.0","id":1,"result":{}})", false},            // a response
+      {R"({"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"x"}})", false},
+      {R"({"jsonrpc":"2.0","id":1.5,"method":"m"})", false},          // float id
+      {R"({"jsonrpc":"2.0","id":null,"method":"m"})", false},
+      {R"({"jsonrpc":"2.0","id":true,"method":"m"})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":""})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":7})", false},
+      {R"({"jsonrpc":"1.0","id":1,"method":"m"})", false},
+      {R"({"id":1,"method":"m"})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"m","params":[1]})", false},
+      {R"({"jsonrpc":"2.0","id":1,"method":"m","params":null})", false},
+      {R"({"jsonrpc":"2.0","id":1,"id":2,"method":"m"})", false},     // repeated members
+      {R"({"jsonrpc":"2.0","id":1,"method":"a","method":"b"})", false},
+      {R"([{"jsonrpc":"2.0","id":1,"method":"m"}])", false},          // a batch
+      {R"({"jsonrpc":"2.0","id":1,"method":"m")", false},             // not JSON
+      {R"({"jsonrpc":"2.0","id":123456789012345678901234567890,"method":"m"})", false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.text);
+    std::optional<Message> fast = readMessageFast(c.text);
+    ASSERT_EQ(fast.has_value(), c.fast);
+    if (!fast) continue;
+    Decoded reference = Codec::fromJson(json::parse(c.text));
+    ASSERT_TRUE(reference.ok());
+    EXPECT_EQ(fast->kind, reference.message->kind);
+    EXPECT_EQ(fast->method, reference.message->method);
+    EXPECT_EQ(fast->id, reference.message->id);
+    EXPECT_EQ(fast->id.type(), reference.message->id.type());
+    EXPECT_EQ(fast->params, reference.message->params);
+  }
+  // Depth: the members it skips count as much as the ones it reads.
+  std::string deep = R"({"jsonrpc":"2.0","id":1,"method":"m","extra":)";
+  for (int i = 0; i < 10; ++i) deep += "[";
+  for (int i = 0; i < 10; ++i) deep += "]";
+  deep += "}";
+  EXPECT_TRUE(readMessageFast(deep, 20).has_value());
+  EXPECT_FALSE(readMessageFast(deep, 5).has_value());
 }
 
 }  // namespace
