@@ -150,9 +150,12 @@ std::shared_ptr<HttpExchange> HttpTransport::newExchange(
     bool can_stream, const std::shared_ptr<protocol::Session>& session) {
   std::string stream_id;
   if (session && can_stream) {
-    char buffer[32];
-    std::snprintf(buffer, sizeof buffer, "s%012llu", next_stream_.fetch_add(1) + 1);
-    stream_id = buffer;
+    // "s" and the number in at least 12 digits (snprintf would cost more than the rest).
+    std::string number = std::to_string(next_stream_.fetch_add(1) + 1);
+    stream_id.reserve(1 + std::max<std::size_t>(12, number.size()));
+    stream_id.push_back('s');
+    if (number.size() < 12) stream_id.append(12 - number.size(), '0');
+    stream_id += number;
   }
   auto exchange = std::make_shared<HttpExchange>(can_stream, options_.sse_keepalive, stream_id);
   std::lock_guard lock(mutex_);
