@@ -170,15 +170,20 @@ std::optional<Message> readMessageFast(std::string_view text, int max_depth) {
   return message;
 }
 
-bool scanObject(std::string_view text,
-                const std::function<bool(std::string_view key, JsonKind kind)>& visit) {
+bool scanObject(
+    std::string_view text,
+    const std::function<bool(std::string_view key, JsonKind kind, std::size_t size)>& visit) {
   if (text.size() > kFastMaxBytes) return false;
   dom::object root;
   if (threadParser().parse(text.data(), text.size()).get(root) != simdjson::SUCCESS) {
     return false;
   }
   for (dom::key_value_pair member : root) {
-    if (!visit(member.key, kindOf(member.value.type()))) return false;
+    dom::element_type type = member.value.type();
+    std::size_t size = type == dom::element_type::ARRAY    ? dom::array(member.value).size()
+                       : type == dom::element_type::OBJECT ? dom::object(member.value).size()
+                                                           : 0;
+    if (!visit(member.key, kindOf(type), size)) return false;
   }
   return true;
 }

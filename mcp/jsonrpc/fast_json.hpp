@@ -39,10 +39,12 @@ std::optional<Message> readMessageFast(std::string_view text, int max_depth = kF
 
 enum class JsonKind { kNull, kBool, kNumber, kString, kArray, kObject };
 
-// Checks that `text` is one valid JSON object and calls visit(key, kind) for its members
-// in order (keys unescaped; repeated keys each time). False when the text is not a JSON
+// Checks that `text` is one valid JSON object and calls visit(key, kind, size) for its
+// members in order (keys unescaped; repeated keys each time; size: the number of items or
+// members of an array or object, 0 for other values). False when the text is not a JSON
 // object simdjson accepts, is over kFastMaxBytes, or visit returned false.
-bool scanObject(std::string_view text,
-                const std::function<bool(std::string_view key, JsonKind kind)>& visit);
+bool scanObject(
+    std::string_view text,
+    const std::function<bool(std::string_view key, JsonKind kind, std::size_t size)>& visit);
 
 }  // namespace switchboard::mcp::jsonrpc

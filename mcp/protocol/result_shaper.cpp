@@ -41,8 +41,10 @@ std::optional<std::string> ResultShaper::shapeToolResultText(std::string_view te
   std::array<std::string_view, 32> keys;
   std::size_t key_count = 0;
   bool has_content = false;
+  bool empty_content = false;
+  bool has_structured = false;
   bool modern = client.modern();
-  auto member = [&](std::string_view key, jsonrpc::JsonKind kind) {
+  auto member = [&](std::string_view key, jsonrpc::JsonKind kind, std::size_t size) {
     if (key_count == keys.size()) return false;
     for (std::size_t i = 0; i < key_count; ++i) {
       if (keys[i] == key) return false;  // the DOM keeps the last, the text would keep both
@@ -50,14 +52,22 @@ std::optional<std::string> ResultShaper::shapeToolResultText(std::string_view te
     keys[key_count++] = key;
     if (key == "content") {
       has_content = true;
+      empty_content = size == 0;
       return kind == jsonrpc::JsonKind::kArray;
     }
     if (key == "isError") return kind == jsonrpc::JsonKind::kBool;
-    if (key == "structuredContent") return kind == jsonrpc::JsonKind::kObject;
+    if (key == "structuredContent") {
+      has_structured = true;
+      return kind == jsonrpc::JsonKind::kObject;
+    }
     return key != "resultType" && key != "ttlMs" && key != "cacheScope" &&
            !(modern && key == "_meta");
   };
-  if (!jsonrpc::scanObject(text, member) || !has_content) return std::nullopt;
+  // Structured content with an empty content array: the server adds the data as text
+  // content (for clients without structured-content support), which needs the DOM.
+  if (!jsonrpc::scanObject(text, member) || !has_content || (has_structured && empty_content)) {
+    return std::nullopt;
+  }
   if (!client.modern()) return std::string(text);
   // The object has a "content" key, so it is not empty: append after a comma.
   std::string out;

@@ -37,7 +37,8 @@ class ResultShaper {
   // The tools/call result to send for `text`, a CallToolResult as JSON text, when it can
   // go out without being rebuilt: a single JSON object on one line (no CR or LF, so it
   // frames on stdio and SSE as it is) with a "content" array, a boolean "isError" and an
-  // object "structuredContent" when present, no repeated top-level key, none of
+  // object "structuredContent" when present (and then a non-empty "content": the server
+  // adds the data as text content to an empty one), no repeated top-level key, none of
   // resultType, ttlMs and cacheScope, and on the modern era no _meta (which would have to
   // be merged). server_info_text: the serverInfo JSON text for the modern era's _meta.
   // nullopt: parse it and use shape() (also for invalid JSON, which that path reports).

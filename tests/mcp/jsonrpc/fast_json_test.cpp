@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "mcp/jsonrpc/codec.hpp"
@@ -93,24 +94,26 @@ TEST(FastJson, GivesUpWhereNlohmannMustDecide) {
 }
 
 TEST(FastJson, ScansTheMembersOfAnObject) {
-  std::vector<std::pair<std::string, JsonKind>> seen;
-  auto record = [&](std::string_view key, JsonKind kind) {
-    seen.emplace_back(std::string(key), kind);
+  std::vector<std::tuple<std::string, JsonKind, std::size_t>> seen;
+  auto record = [&](std::string_view key, JsonKind kind, std::size_t size) {
+    seen.emplace_back(std::string(key), kind, size);
     return true;
   };
-  ASSERT_TRUE(scanObject(R"({"n":null,"b":true,"i":-1,"f":1.5,"s":"x","a":[],"o":{},"k\u00e9":1})",
-                         record));
-  const std::vector<std::pair<std::string, JsonKind>> expected = {
-      {"n", JsonKind::kNull},   {"b", JsonKind::kBool},  {"i", JsonKind::kNumber},
-      {"f", JsonKind::kNumber}, {"s", JsonKind::kString}, {"a", JsonKind::kArray},
-      {"o", JsonKind::kObject}, {"k\xc3\xa9", JsonKind::kNumber}};
+  ASSERT_TRUE(scanObject(
+      R"({"n":null,"b":true,"i":-1,"f":1.5,"s":"x","a":[],"o":{},"k\u00e9":1,"a2":[1,[2,3]],"o1":{"x":{}}})",
+      record));
+  const std::vector<std::tuple<std::string, JsonKind, std::size_t>> expected = {
+      {"n", JsonKind::kNull, 0},   {"b", JsonKind::kBool, 0},    {"i", JsonKind::kNumber, 0},
+      {"f", JsonKind::kNumber, 0}, {"s", JsonKind::kString, 0},  {"a", JsonKind::kArray, 0},
+      {"o", JsonKind::kObject, 0}, {"k\xc3\xa9", JsonKind::kNumber, 0}, {"a2", JsonKind::kArray, 2},
+      {"o1", JsonKind::kObject, 1}};
   EXPECT_EQ(seen, expected);
 
   EXPECT_FALSE(scanObject("[]", record)) << "not an object";
   EXPECT_FALSE(scanObject(R"({"a":1)", record)) << "not JSON";
   EXPECT_FALSE(scanObject("{\"a\":\"\xff\"}", record)) << "invalid UTF-8";
   int calls = 0;
-  EXPECT_FALSE(scanObject(R"({"a":1,"b":2})", [&](std::string_view, JsonKind) {
+  EXPECT_FALSE(scanObject(R"({"a":1,"b":2})", [&](std::string_view, JsonKind, std::size_t) {
     ++calls;
     return false;
   }));

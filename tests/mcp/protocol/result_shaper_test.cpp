@@ -57,12 +57,14 @@ TEST(ResultShaper, ToolResultTextGoesOutAsTheShapedResultWouldOrNotAtAll) {
   };
   const std::vector<Case> cases = {
       {R"({"content":[{"type":"text","text":"hi"}]})", true},
-      {R"(  {"content":[],"isError":true,"structuredContent":{"a":[1,{"b":null}]}} )", true},
+      {R"(  {"content":[{"type":"text","text":"{}"}],"isError":true,"structuredContent":{"a":[1,{"b":null}]}} )", true},
       {R"({"content":[{"type":"text","text":"caf\u00e9 \"q\" {not a brace}"}],"x":1.5e3})", true},
       {R"({"_meta":{"k":1},"content":[]})", true},  // legacy; modern must merge _meta
       {R"({"content":{}})", false},
       {R"({"content":[],"isError":"yes"})", false},
       {R"({"content":[],"structuredContent":[1]})", false},
+      {R"({"content":[],"structuredContent":{"a":1}})", false},  // gets text content
+      {R"({"structuredContent":{"a":1}})", false},
       {R"({"content":[],"resultType":"complete"})", false},
       {R"({"content":[],"ttlMs":5})", false},
       {R"({"content":[],"cacheScope":"public"})", false},
