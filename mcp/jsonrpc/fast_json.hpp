@@ -1,6 +1,6 @@
 // Fast reading of JSON text with simdjson, for what every call goes through: the request
-// (readMessageFast, parseFast) and a tool provider's result (scanObject). simdjson validates the whole text
-// (grammar and UTF-8) in one SIMD pass, several times faster than nlohmann's parser;
+// (readMessageFast, parseFast) and a tool provider's result (scanObject). simdjson validates the
+// whole text (grammar and UTF-8) in one SIMD pass, several times faster than nlohmann's parser;
 // nlohmann::json stays the DOM the server works with.
 //
 // Both give up (nullopt / false) on anything simdjson refuses and on text over

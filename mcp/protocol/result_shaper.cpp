@@ -68,7 +68,7 @@ std::optional<std::string> ResultShaper::shapeToolResultText(std::string_view te
   if (!jsonrpc::scanObject(text, member) || !has_content || (has_structured && empty_content)) {
     return std::nullopt;
   }
-  if (!client.modern()) return std::string(text);
+  if (!modern) return std::string(text);
   // The object has a "content" key, so it is not empty: append after a comma.
   std::string out;
   constexpr std::string_view kResultType = R"(,"resultType":"complete","_meta":{")";

@@ -48,12 +48,6 @@ using ToolHandler = std::function<Result<Json>(const Json& arguments, RequestCon
 using ToolTextHandler =
     std::function<Result<std::string>(const Json& arguments, RequestContext& context)>;
 
-// A tool provider's result text as JSON: an object, else Internal naming `what`
-// ("CallToolResult", "ReadResourceResult", ...). A non-OK `text` is returned as it is.
-Result<Json> parseProviderResult(Result<std::string> text, const char* what);
-// A CallToolResult text, checked where the wire and the task machinery rely on it: an
-// object whose content, when present, is an array and whose isError is a boolean.
-Result<Json> parseCallToolResult(Result<std::string> text);
 // Returns a ReadResourceResult {contents:[...]}; NotFound becomes the era's not-found error.
 using ResourceHandler = std::function<Result<Json>(const std::string& uri, RequestContext& context)>;
 // Returns a GetPromptResult {description?, messages:[...]}.
@@ -61,6 +55,13 @@ using PromptHandler = std::function<Result<Json>(const Json& arguments, RequestC
 // argument: {name, value}; context: {arguments:{...}} or {}. Returns the values to offer.
 using CompletionHandler =
     std::function<Result<std::vector<std::string>>(const Json& argument, const Json& context)>;
+
+// A tool provider's result text as JSON: an object, else Internal naming `what`
+// ("CallToolResult", "ReadResourceResult", ...). A non-OK `text` is returned as it is.
+Result<Json> parseProviderResult(Result<std::string> text, const char* what);
+// A CallToolResult text, checked where the wire and the task machinery rely on it: an
+// object whose content, when present, is an array and whose isError is a boolean.
+Result<Json> parseCallToolResult(Result<std::string> text);
 
 enum class TaskSupport { kForbidden, kOptional, kRequired };
 

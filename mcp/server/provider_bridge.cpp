@@ -131,8 +131,8 @@ Status ProviderBridge::sync(Server& server) {
       def.complete = [provider, uri_template](const Json& argument,
                                               const Json& context) -> Result<std::vector<std::string>> {
         Json ref = {{"type", "ref/resource"}, {"uri", uri_template}};
-        Result<Json> result = parseProviderResult(provider->complete(ref.dump(), argument.dump(), context.dump()),
-                                     "CompleteResult");
+        Result<Json> result = parseProviderResult(
+            provider->complete(ref.dump(), argument.dump(), context.dump()), "CompleteResult");
         if (!result.ok()) return result.status();
         std::vector<std::string> values;
         for (const auto& v : (*result).value("completion", Json::object()).value("values", Json::array())) {
@@ -141,11 +141,10 @@ Status ProviderBridge::sync(Server& server) {
         return values;
       };
       uris.insert(uri_template);
-      registry.addResourceTemplate(std::move(def),
-                                   [provider](const std::string& uri, RequestContext&) {
-                                     return parseProviderResult(provider->readResource(uri),
-                                                   "ReadResourceResult");
-                                   });
+      registry.addResourceTemplate(
+          std::move(def), [provider](const std::string& uri, RequestContext&) {
+            return parseProviderResult(provider->readResource(uri), "ReadResourceResult");
+          });
     }
     for (const auto& old : templates_) {
       if (!uris.count(old)) registry.removeResourceTemplate(old);
@@ -168,8 +167,8 @@ Status ProviderBridge::sync(Server& server) {
       def.complete = [provider, name](const Json& argument,
                                       const Json& context) -> Result<std::vector<std::string>> {
         Json ref = {{"type", "ref/prompt"}, {"name", name}};
-        Result<Json> result = parseProviderResult(provider->complete(ref.dump(), argument.dump(), context.dump()),
-                                     "CompleteResult");
+        Result<Json> result = parseProviderResult(
+            provider->complete(ref.dump(), argument.dump(), context.dump()), "CompleteResult");
         if (!result.ok()) return result.status();
         std::vector<std::string> values;
         for (const auto& v : (*result).value("completion", Json::object()).value("values", Json::array())) {
@@ -181,7 +180,8 @@ Status ProviderBridge::sync(Server& server) {
       registry.addPrompt(std::move(def), [provider, hook, name](const Json& args,
                                                                 RequestContext& context) {
         context.setCatalogChangedHook(hook);
-        return parseProviderResult(provider->getPrompt(name, args.dump(), context), "GetPromptResult");
+        return parseProviderResult(provider->getPrompt(name, args.dump(), context),
+                                   "GetPromptResult");
       });
     }
     for (const auto& old : prompts_) {

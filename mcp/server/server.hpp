@@ -188,7 +188,7 @@ class Server {
 
   const ServerInfo info_;
   const nlohmann::json info_json_;  // info_.toJson(), sent with every modern-era result
-  const std::string info_text_;      // info_json_ as JSON text
+  const std::string info_text_;     // info_json_ as JSON text
   const ServerOptions options_;
   Registry registry_;
   SubscriptionHub hub_;

@@ -125,11 +125,14 @@ TEST_P(SurfaceToolsTest, WithWaitTheOutcomesAreOnTheTasksWhenTheRunReturns) {
   harness_->makeAgent("worker", quickAgent(), {"work"});
   for (int round = 0; round < 50; ++round) {
     std::string first = harness_->callTool(
-        "task_create", {{"title", "first"}, {"required_capabilities", {"work"}}})["structuredContent"]["task"]["id"];
-    std::string second = harness_->callTool(
-        "task_create", {{"title", "second"}, {"depends_on", {first}},
+        "task_create", {{"title", "first"},
                         {"required_capabilities", {"work"}}})["structuredContent"]["task"]["id"];
-    json run = harness_->callTool("workflow_run", {{"pattern", "dag"}, {"tasks", {first, second}}, {"wait", true}});
+    std::string second = harness_->callTool(
+        "task_create", {{"title", "second"},
+                        {"depends_on", {first}},
+                        {"required_capabilities", {"work"}}})["structuredContent"]["task"]["id"];
+    json run = harness_->callTool("workflow_run",
+                                  {{"pattern", "dag"}, {"tasks", {first, second}}, {"wait", true}});
     ASSERT_FALSE(GatewayHarness::isError(run)) << GatewayHarness::text(run);
     ASSERT_EQ(run["structuredContent"]["execution"]["status"], "completed") << run.dump();
     for (const std::string& id : {first, second}) {

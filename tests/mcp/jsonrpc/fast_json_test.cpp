@@ -24,14 +24,15 @@ void expectSameAsNlohmann(const std::string& text, const json& fast) {
     auto [a, b] = pending.back();
     pending.pop_back();
     if (a->type() != b->type() && !(a->is_number_integer() && b->is_number_integer() &&
-                                     *a == 0)) {  // "-0": nlohmann signed, simdjson unsigned
+                                    *a == 0)) {  // "-0": nlohmann signed, simdjson unsigned
       ADD_FAILURE() << text << ": " << a->dump() << " is a " << a->type_name() << ", nlohmann's "
                     << b->type_name();
       continue;
     }
     if (a->is_structured() && a->size() == b->size()) {
       if (a->is_object()) {
-        for (auto it = a->begin(); it != a->end(); ++it) pending.emplace_back(&*it, &b->at(it.key()));
+        for (auto it = a->begin(); it != a->end(); ++it)
+          pending.emplace_back(&*it, &b->at(it.key()));
       } else {
         for (std::size_t i = 0; i < a->size(); ++i) pending.emplace_back(&(*a)[i], &(*b)[i]);
       }
@@ -66,14 +67,23 @@ TEST(FastJson, GivesUpWhereNlohmannMustDecide) {
   for (int i = 0; i <= kFastMaxDepth; ++i) deep += "]";
   std::string large = R"({"pad":")" + std::string(kFastMaxBytes, 'x') + R"("})";
   const std::vector<std::string> texts = {
-      "",        "   ",        "{",          R"({"a":1,})", R"({"a":1} {})", "[1,]",
-      "{'a':1}", R"({"a":01})", R"({"a":1.})", "\xef\xbb\xbf{}", "nul",
-      R"({"a":"\ud800"})",                   // a lone surrogate: nlohmann refuses it
-      R"({"a":"\udc00\ud800"})",             // surrogates in the wrong order
-      "{\"a\":\"\xff\"}",                    // invalid UTF-8
-      "{\"a\":\"\xc0\xaf\"}",                // overlong UTF-8
-      "{\"a\":\"\xed\xa0\x80\"}",            // a UTF-8 encoded surrogate
-      "{\"a\":\"tab\there\"}",               // a raw control character
+      "",
+      "   ",
+      "{",
+      R"({"a":1,})",
+      R"({"a":1} {})",
+      "[1,]",
+      "{'a':1}",
+      R"({"a":01})",
+      R"({"a":1.})",
+      "\xef\xbb\xbf{}",
+      "nul",
+      R"({"a":"\ud800"})",                        // a lone surrogate: nlohmann refuses it
+      R"({"a":"\udc00\ud800"})",                  // surrogates in the wrong order
+      "{\"a\":\"\xff\"}",                         // invalid UTF-8
+      "{\"a\":\"\xc0\xaf\"}",                     // overlong UTF-8
+      "{\"a\":\"\xed\xa0\x80\"}",                 // a UTF-8 encoded surrogate
+      "{\"a\":\"tab\there\"}",                    // a raw control character
       R"({"a":123456789012345678901234567890})",  // beyond 64 bits: nlohmann reads a float
       R"({"a":1e999})",
       deep,
@@ -103,8 +113,8 @@ TEST(FastJson, ScansTheMembersOfAnObject) {
       R"({"n":null,"b":true,"i":-1,"f":1.5,"s":"x","a":[],"o":{},"k\u00e9":1,"a2":[1,[2,3]],"o1":{"x":{}}})",
       record));
   const std::vector<std::tuple<std::string, JsonKind, std::size_t>> expected = {
-      {"n", JsonKind::kNull, 0},   {"b", JsonKind::kBool, 0},    {"i", JsonKind::kNumber, 0},
-      {"f", JsonKind::kNumber, 0}, {"s", JsonKind::kString, 0},  {"a", JsonKind::kArray, 0},
+      {"n", JsonKind::kNull, 0},   {"b", JsonKind::kBool, 0},           {"i", JsonKind::kNumber, 0},
+      {"f", JsonKind::kNumber, 0}, {"s", JsonKind::kString, 0},         {"a", JsonKind::kArray, 0},
       {"o", JsonKind::kObject, 0}, {"k\xc3\xa9", JsonKind::kNumber, 0}, {"a2", JsonKind::kArray, 2},
       {"o1", JsonKind::kObject, 1}};
   EXPECT_EQ(seen, expected);
@@ -128,14 +138,15 @@ TEST(FastJson, ReadsRequestsAsCodecDoesAndLeavesTheRestAlone) {
     bool fast;
   };
   const std::vector<Case> cases = {
-      {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","arguments":{}}})", true},
+      {R"({"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"t","arguments":{}}})",
+       true},
       {R"({"method":"ping","id":"a\"b","jsonrpc":"2.0"})", true},
       {R"({"jsonrpc":"2.0","id":-3,"method":"m","params":{},"extra":[1,{"x":2}]})", true},
       {R"({"jsonrpc":"2.0","id":18446744073709551615,"method":"m"})", true},
       {R"({"jsonrpc":"2.0","method":"notifications/initialized"})", true},
-      {R"({"jsonrpc":"2.0","id":1,"result":{}})", false},            // a response
+      {R"({"jsonrpc":"2.0","id":1,"result":{}})", false},  // a response
       {R"({"jsonrpc":"2.0","id":1,"error":{"code":1,"message":"x"}})", false},
-      {R"({"jsonrpc":"2.0","id":1.5,"method":"m"})", false},          // float id
+      {R"({"jsonrpc":"2.0","id":1.5,"method":"m"})", false},  // float id
       {R"({"jsonrpc":"2.0","id":null,"method":"m"})", false},
       {R"({"jsonrpc":"2.0","id":true,"method":"m"})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":""})", false},
@@ -144,10 +155,10 @@ TEST(FastJson, ReadsRequestsAsCodecDoesAndLeavesTheRestAlone) {
       {R"({"id":1,"method":"m"})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"m","params":[1]})", false},
       {R"({"jsonrpc":"2.0","id":1,"method":"m","params":null})", false},
-      {R"({"jsonrpc":"2.0","id":1,"id":2,"method":"m"})", false},     // repeated members
+      {R"({"jsonrpc":"2.0","id":1,"id":2,"method":"m"})", false},  // repeated members
       {R"({"jsonrpc":"2.0","id":1,"method":"a","method":"b"})", false},
-      {R"([{"jsonrpc":"2.0","id":1,"method":"m"}])", false},          // a batch
-      {R"({"jsonrpc":"2.0","id":1,"method":"m")", false},             // not JSON
+      {R"([{"jsonrpc":"2.0","id":1,"method":"m"}])", false},  // a batch
+      {R"({"jsonrpc":"2.0","id":1,"method":"m")", false},     // not JSON
       {R"({"jsonrpc":"2.0","id":123456789012345678901234567890,"method":"m"})", false},
   };
   for (const Case& c : cases) {

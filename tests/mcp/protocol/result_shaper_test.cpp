@@ -1,11 +1,12 @@
 #include "mcp/protocol/result_shaper.hpp"
-#include "mcp/protocol/envelope.hpp"
 
 #include <gtest/gtest.h>
 
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "mcp/protocol/envelope.hpp"
 
 namespace switchboard::mcp::protocol {
 namespace {
@@ -57,7 +58,8 @@ TEST(ResultShaper, ToolResultTextGoesOutAsTheShapedResultWouldOrNotAtAll) {
   };
   const std::vector<Case> cases = {
       {R"({"content":[{"type":"text","text":"hi"}]})", true},
-      {R"(  {"content":[{"type":"text","text":"{}"}],"isError":true,"structuredContent":{"a":[1,{"b":null}]}} )", true},
+      {R"(  {"content":[{"type":"text","text":"{}"}],"isError":true,"structuredContent":{"a":[1,{"b":null}]}} )",
+       true},
       {R"({"content":[{"type":"text","text":"caf\u00e9 \"q\" {not a brace}"}],"x":1.5e3})", true},
       {R"({"_meta":{"k":1},"content":[]})", true},  // legacy; modern must merge _meta
       {R"({"content":{}})", false},
