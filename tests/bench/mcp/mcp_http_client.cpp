@@ -23,7 +23,7 @@ McpHttpClient::McpHttpClient(const HttpUrl& url, const McpRequestBuilder& builde
       checkIds_(checkIds) {}
 
 Status McpHttpClient::post(std::string_view method, std::string_view name, bool handshake,
-                          std::string_view body, HttpResponse& response) {
+                           std::string_view body, HttpResponse& response) {
   std::string request =
       builder_.httpPost(hostHeader_, path_, method, name, sessionId_, handshake, body);
   auto result = connection_.roundTrip(request);
@@ -81,13 +81,11 @@ Status McpHttpClient::callTool() {
   std::string body = builder_.toolsCall(id);
   HttpResponse response;
   SB_RETURN_IF_ERROR(post("tools/call", builder_.toolName(), false, body, response));
-  auto message = extractResponse(response.contentType, response.body,
-                                 checkIds_ ? std::optional<std::int64_t>(id) : std::nullopt);
-  if (!message.ok()) {
-    return message.status().withContext("tools/call (HTTP " + std::to_string(response.status) +
-                                        ")");
-  }
-  return checkResult(*message, builder_.era(), true).withContext("tools/call");
+  Status s = checkToolCallResponse(response.contentType, response.body,
+                                   checkIds_ ? std::optional<std::int64_t>(id) : std::nullopt,
+                                   builder_.era());
+  if (!s.ok()) return s.withContext("tools/call (HTTP " + std::to_string(response.status) + ")");
+  return {};
 }
 
 }  // namespace switchboard::bench

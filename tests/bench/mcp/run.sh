@@ -11,7 +11,7 @@
 #
 # Measures, per server:
 #   HTTP   mcp_load: C = 1, 16, 64 keep-alive connections calling back to back, each with its
-#          own session (legacy era); calls/s, p50, p99. Also the modern era at C = 16.
+#          own session in the legacy era; calls/s, p50, p99. The same for the modern era.
 #   stdio  stdio_load: pipelined calls (window 128); calls/s.
 #   start  mcp_startup: fork/exec to the first successful response (median of N starts, and
 #          the server's own CPU time until then), and VmRSS when idle after 20 calls.
@@ -179,9 +179,9 @@ for round in $(seq "$rounds"); do
     http_phase bare-httplib legacy "$c" --any-id
     http_phase switchboard legacy "$c"
     http_phase ts-sdk-v1 legacy "$c"
+    http_phase switchboard modern "$c"
+    http_phase ts-sdk-v2 modern "$c"
   done
-  http_phase switchboard modern 16
-  http_phase ts-sdk-v2 modern 16
 done
 stop_servers
 
@@ -277,14 +277,18 @@ const target = (name, value, goal, met, fmt) =>
     met: value === undefined ? 'n/a' : met(value) ? 'yes' : '**no**' });
 const ratio = (a, b) => (ok(a) && ok(b) && b.calls_per_s > 0 ? a.calls_per_s / b.calls_per_s : undefined);
 const x = (v) => `${v.toFixed(1)}×`;
-for (const c of [1, 16, 64]) {
-  const q = { tool: 'mcp_load', era: 'legacy', concurrency: c };
-  target(`HTTP calls/s, switchboard / TS SDK, C=${c}`,
-    ratio(find({ ...q, label: 'switchboard' }), find({ ...q, label: 'ts-sdk-v1' })), '≥ 10×', (v) => v >= 10, x);
+// Each era against the TypeScript server that speaks it: SDK 1.x for 2025-11-25, 2.x (the
+// only one with 2026-07-28) for the modern era.
+for (const [era, ts] of [['legacy', 'ts-sdk-v1'], ['modern', 'ts-sdk-v2']]) {
+  for (const c of [1, 16, 64]) {
+    const q = { tool: 'mcp_load', era, concurrency: c };
+    target(`HTTP calls/s, switchboard / TS SDK, ${era}, C=${c}`,
+      ratio(find({ ...q, label: 'switchboard' }), find({ ...q, label: ts })), '≥ 10×', (v) => v >= 10, x);
+  }
+  target(`stdio calls/s, switchboard / TS SDK, ${era} (pipelined)`,
+    ratio(find({ tool: 'stdio_load', era, label: 'switchboard' }),
+      find({ tool: 'stdio_load', era, label: ts })), '≥ 10×', (v) => v >= 10, x);
 }
-target('stdio calls/s, switchboard / TS SDK (pipelined)',
-  ratio(find({ tool: 'stdio_load', era: 'legacy', label: 'switchboard' }),
-    find({ tool: 'stdio_load', era: 'legacy', label: 'ts-sdk-v1' })), '≥ 10×', (v) => v >= 10, x);
 const q16 = { tool: 'mcp_load', era: 'legacy', concurrency: 16 };
 const bare = ratio(find({ ...q16, label: 'switchboard' }), find({ ...q16, label: 'bare-httplib' }));
 target('HTTP calls/s, switchboard / bare cpp-httplib, C=16', bare, '≥ 80 %', (v) => v >= 0.8,

@@ -191,18 +191,22 @@ int run(int argc, char** argv) {
         break;
       }
       idleMs = 0;
-      auto message = extractResponse("application/json", *line, std::nullopt);
-      if (!message.ok()) continue;  // a notification or a log line
-      const auto& id = (*message)["id"];
-      long n = id.is_number_integer() ? id.get<long>() - firstId : -1;
+      std::optional<std::int64_t> id;
+      Status checked = checkToolCallResponse("application/json", *line, std::nullopt, *era, &id);
+      // Not a response: a notification or a log line.
+      if (checked.code() == switchboard::StatusCode::kDataLoss) continue;
+      long n = id ? static_cast<long>(*id) - firstId : -1;
       if (n < 0 || n >= p.sent.load() || (static_cast<std::size_t>(n) < seen.size() && seen[n])) {
-        fail(Status::failedPrecondition("unexpected response id " + id.dump()));
+        fail(!checked.ok() ? checked.withContext("tools/call")
+                           : Status::failedPrecondition(
+                                 "unexpected response id " +
+                                 (id ? std::to_string(*id) : std::string("(not an integer)"))));
         break;
       }
       if (seen.size() <= static_cast<std::size_t>(n)) seen.resize(static_cast<std::size_t>(n) * 2 + 64);
       seen[n] = true;
       ++received;
-      if (Status s = checkResult(*message, *era, true); s.ok()) {
+      if (checked.ok()) {
         ++succeeded;
         if (warming && Clock::now() >= warmupEnd) {  // the measured window starts here
           warming = false;
@@ -211,7 +215,7 @@ int run(int argc, char** argv) {
           succeeded = 0;
         }
       } else {
-        fail(s.withContext("tools/call"));
+        fail(checked.withContext("tools/call"));
       }
       p.permits.release();
     }
