@@ -14,9 +14,8 @@
 #pragma once
 
 #include <atomic>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "switchboard/tool_provider.hpp"
 
@@ -43,7 +42,8 @@ namespace conformance {
 using Json = nlohmann::json;
 
 inline constexpr const char* kPng1x1 =
-    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg"
+    "==";
 inline constexpr const char* kWavSilent =
     "UklGRiQAAABXQVZFZm10IBAAAAABAAEAQB8AAIA+AAACABAAZGF0YQAAAAA=";
 
@@ -51,6 +51,8 @@ inline constexpr const char* kWavSilent =
 Json catalog(bool dynamic_tool, bool dynamic_prompt);
 Json text(const std::string& value);
 Json textResult(const std::string& value);
+// textResult(value).dump(), written directly: what a tool with a plain text answer returns.
+std::string textResultJson(const std::string& value);
 // The 2026-07-28 input_required tools; NotFound when `name` is not one of them.
 Result<Json> callInputTool(const std::string& name, const Json& arguments, ToolContext& context);
 // The 2025-era tools that ask the client (sampling, elicitation); NotFound otherwise.

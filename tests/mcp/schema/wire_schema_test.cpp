@@ -407,5 +407,40 @@ TEST(WireSchema, Modern2026_07_28) {
   w.checkAll();
 }
 
+// A context for calling the conformance plugin directly: no client, nothing cancelled.
+class QuietContext : public ToolContext {
+ public:
+  void progress(double, double, std::string_view) noexcept override {}
+  void log(std::string_view, std::string_view) noexcept override {}
+  bool cancelled() const noexcept override { return false; }
+  bool clientSupports(std::string_view) const noexcept override { return false; }
+  Result<std::string> clientRequest(std::string_view, std::string_view,
+                                    std::string_view) noexcept override {
+    return Status::unimplemented("no client");
+  }
+  std::string requestState() const override { return ""; }
+  void setRequestState(std::string_view) noexcept override {}
+  void notifyCatalogChanged() noexcept override {}
+  Status becomeTask() noexcept override { return Status::unimplemented("no tasks"); }
+};
+
+// The conformance plugin writes plain text results as text (textResultJson); whatever the
+// text holds, they must read back as the same result the JSON builder gives.
+TEST(ConformancePlugin, TextResultsWrittenAsTextReadBackExactly) {
+  auto provider = loadConformance();
+  ASSERT_TRUE(provider);
+  QuietContext context;
+  auto textResult = [](const std::string& text) {
+    return json{{"content", json::array({{{"type", "text"}, {"text", text}}})}};
+  };
+  auto simple = provider->callTool("test_simple_text", "{}", context);
+  ASSERT_TRUE(simple.ok()) << simple.status().toString();
+  EXPECT_EQ(json::parse(*simple), textResult("This is a simple text response for testing."));
+  const std::string region = "quote \" backslash \\ newline \n tab \t nul \u0001 é 😀 </script>";
+  auto escaped = provider->callTool("test_custom_header", json{{"region", region}}.dump(), context);
+  ASSERT_TRUE(escaped.ok()) << escaped.status().toString();
+  EXPECT_EQ(json::parse(*escaped), textResult("Region: " + region));
+}
+
 }  // namespace
 }  // namespace switchboard::mcp::testing
