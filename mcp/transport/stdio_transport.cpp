@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <thread>
 
 #include "mcp/transport/message_router.hpp"
@@ -143,19 +144,23 @@ Status StdioTransport::run() {
       explicit Batch(LineWriter& w) : writer(w) { writer.hold(); }
       ~Batch() { writer.release(); }
     } batch(*writer_);
-    std::size_t start = 0;
-    for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
-      if (chunk[i] != '\n') continue;
+    // A line that lies whole in this read is handled where it is; only one split across
+    // reads is gathered in `buffer`.
+    std::string_view data(chunk.data(), static_cast<std::size_t>(n));
+    while (const void* newline = std::memchr(data.data(), '\n', data.size())) {
+      std::string_view piece = data.substr(0, static_cast<const char*>(newline) - data.data());
+      data.remove_prefix(piece.size() + 1);
       if (discarding) {
-        discarding = false;
+        discarding = false;  // the end of the line over the limit
+      } else if (buffer.empty()) {
+        handleLine(piece);
       } else {
-        buffer.append(chunk.data() + start, i - start);
+        buffer.append(piece);
         handleLine(buffer);
+        buffer.clear();
       }
-      buffer.clear();
-      start = i + 1;
     }
-    if (!discarding) buffer.append(chunk.data() + start, static_cast<std::size_t>(n) - start);
+    if (!discarding) buffer.append(data);
     if (!discarding && buffer.size() > options_.limits.max_bytes) {
       writeError(nullptr, jsonrpc::invalidRequest("message exceeds " +
                                                   std::to_string(options_.limits.max_bytes) +

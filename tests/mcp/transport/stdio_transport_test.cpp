@@ -46,8 +46,8 @@ class Child {
     }
     close(from_);
   }
-  void send(const std::string& line) {
-    std::string data = line + "\n";
+  void send(const std::string& line) { sendRaw(line + "\n"); }
+  void sendRaw(const std::string& data) {
     const char* p = data.data();
     std::size_t left = data.size();
     while (left > 0) {
@@ -137,6 +137,27 @@ TEST(StdioTransport, ServesLegacySessionAndKeepsServingAfterMalformedLines) {
   child.sendJson(request(5, "ping"));
   EXPECT_EQ(child.read()["id"], 5);
   child.closeInput();
+  EXPECT_EQ(child.waitExit(5000), 0);
+}
+
+TEST(StdioTransport, ReadsLinesHoweverTheyAreWritten) {
+  Child child;
+  std::string first = request(1, "ping").dump();
+  std::string second = request(2, "ping").dump();
+  std::string third = request(3, "ping").dump();
+  // Two whole lines and the start of a third in one write; the third ends in later reads.
+  child.sendRaw(first + "\n" + second + "\n" + third.substr(0, 10));
+  EXPECT_EQ(child.read()["id"], 1);
+  EXPECT_EQ(child.read()["id"], 2);
+  usleep(50000);
+  child.sendRaw(third.substr(10, 5));
+  usleep(50000);
+  child.sendRaw(third.substr(15) + "\r\n");
+  EXPECT_EQ(child.read()["id"], 3);
+  // Blank lines are skipped; a last line without a newline is answered at EOF.
+  child.sendRaw("\n \n" + request(4, "ping").dump());
+  child.closeInput();
+  EXPECT_EQ(child.read()["id"], 4);
   EXPECT_EQ(child.waitExit(5000), 0);
 }
 
