@@ -27,9 +27,12 @@ bool build(dom::element element, json& out, int depth, int max_depth) {
       out = json::object();
       auto& members = out.get_ref<json::object_t&>();
       for (dom::key_value_pair member : dom::object(element)) {
-        json value;
-        if (!build(member.value, value, depth + 1, max_depth)) return false;
-        members.insert_or_assign(std::string(member.key), std::move(value));
+        // Built in place. The hint makes keys that arrive in order cheap to insert; a
+        // repeated key is found and overwritten, so the last one wins.
+        std::size_t before = members.size();
+        auto slot = members.try_emplace(members.end(), std::string(member.key));
+        if (members.size() == before) slot->second = nullptr;
+        if (!build(member.value, slot->second, depth + 1, max_depth)) return false;
       }
       return true;
     }
