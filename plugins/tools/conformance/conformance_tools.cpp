@@ -30,19 +30,23 @@ namespace {
 void appendJsonString(std::string& out, std::string_view text) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  for (char c : text) {
-    auto u = static_cast<unsigned char>(c);
-    if (c == '"' || c == '\\') {
+  // Runs of characters that need no escape are copied whole.
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    auto u = static_cast<unsigned char>(text[i]);
+    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    if (u >= 0x20) {
       out.push_back('\\');
-      out.push_back(c);
-    } else if (u < 0x20) {
+      out.push_back(static_cast<char>(u));
+    } else {
       out += "\\u00";
       out.push_back(kHex[u >> 4]);
       out.push_back(kHex[u & 0xf]);
-    } else {
-      out.push_back(c);
     }
   }
+  out.append(text.data() + run, text.size() - run);
   out.push_back('"');
 }
 
