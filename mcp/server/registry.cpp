@@ -58,28 +58,39 @@ Registry::Page pageOf(const std::vector<std::shared_ptr<const T>>& items, std::s
 }  // namespace
 
 template <typename T>
+std::shared_ptr<const T> Registry::Table<T>::find(const std::string& key) const {
+  auto it = by_key.find(key);
+  return it == by_key.end() ? nullptr : it->second;
+}
+
+template <typename T>
 bool Registry::Table<T>::put(const std::string& key, std::shared_ptr<const T> item,
                              const std::function<std::string(const T&)>& key_of) {
+  auto [indexed, added] = by_key.insert_or_assign(key, item);
+  if (added) {
+    items.push_back(std::move(item));
+    return true;
+  }
   for (auto& existing : items) {
     if (key_of(*existing) == key) {
       existing = std::move(item);
-      return true;
+      break;
     }
   }
-  items.push_back(std::move(item));
   return true;
 }
 
 template <typename T>
 bool Registry::Table<T>::erase(const std::string& key,
                                const std::function<std::string(const T&)>& key_of) {
+  if (by_key.erase(key) == 0) return false;
   for (auto it = items.begin(); it != items.end(); ++it) {
     if (key_of(**it) == key) {
       items.erase(it);
-      return true;
+      break;
     }
   }
-  return false;
+  return true;
 }
 
 bool Registry::addTool(ToolDef def, ToolHandler handler) {
@@ -141,18 +152,12 @@ bool Registry::removePrompt(const std::string& name) {
 
 std::shared_ptr<const Registry::Tool> Registry::tool(const std::string& name) const {
   std::shared_lock lock(mutex_);
-  for (const auto& t : tools_.items) {
-    if (t->def.name == name) return t;
-  }
-  return nullptr;
+  return tools_.find(name);
 }
 
 std::shared_ptr<const Registry::Resource> Registry::resource(const std::string& uri) const {
   std::shared_lock lock(mutex_);
-  for (const auto& r : resources_.items) {
-    if (r->def.uri == uri) return r;
-  }
-  return nullptr;
+  return resources_.find(uri);
 }
 
 std::shared_ptr<const Registry::Template> Registry::templateFor(const std::string& uri) const {
@@ -166,18 +171,12 @@ std::shared_ptr<const Registry::Template> Registry::templateFor(const std::strin
 std::shared_ptr<const Registry::Template> Registry::templateByUri(
     const std::string& uri_template) const {
   std::shared_lock lock(mutex_);
-  for (const auto& t : templates_.items) {
-    if (t->def.uri_template == uri_template) return t;
-  }
-  return nullptr;
+  return templates_.find(uri_template);
 }
 
 std::shared_ptr<const Registry::Prompt> Registry::prompt(const std::string& name) const {
   std::shared_lock lock(mutex_);
-  for (const auto& p : prompts_.items) {
-    if (p->def.name == name) return p;
-  }
-  return nullptr;
+  return prompts_.find(name);
 }
 
 std::vector<std::shared_ptr<TaskBacking>> Registry::taskBackings() const {

@@ -14,6 +14,7 @@
 #include <optional>
 #include <shared_mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "mcp/server/call_profile.hpp"
@@ -78,7 +79,9 @@ class Registry {
  private:
   template <typename T>
   struct Table {
-    std::vector<std::shared_ptr<const T>> items;
+    std::vector<std::shared_ptr<const T>> items;  // in the order added: the listing order
+    std::unordered_map<std::string, std::shared_ptr<const T>> by_key;  // the same, by key
+    std::shared_ptr<const T> find(const std::string& key) const;
     bool put(const std::string& key, std::shared_ptr<const T> item,
              const std::function<std::string(const T&)>& key_of);
     bool erase(const std::string& key, const std::function<std::string(const T&)>& key_of);

@@ -195,7 +195,7 @@ void Server::callTool(Call& call) {
     fail(call, jsonrpc::invalidParams("tools/call: params.name (string) is required"));
     return;
   }
-  auto tool = registry_.tool(name->get<std::string>());
+  auto tool = registry_.tool(name->get_ref<const std::string&>());
   if (!tool) {
     fail(call, jsonrpc::invalidParams("Unknown tool: " + name->get<std::string>()));
     return;
@@ -347,7 +347,7 @@ void Server::getPrompt(Call& call) {
     fail(call, jsonrpc::invalidParams("prompts/get: params.name (string) is required"));
     return;
   }
-  auto prompt = registry_.prompt(name->get<std::string>());
+  auto prompt = registry_.prompt(name->get_ref<const std::string&>());
   if (!prompt) {
     fail(call, jsonrpc::invalidParams("Unknown prompt: " + name->get<std::string>()));
     return;

@@ -53,6 +53,43 @@ TEST(Registry, ReplaceKeepsPositionAndRemoveReportsChange) {
   EXPECT_EQ(registry.tool("a"), nullptr);
 }
 
+TEST(Registry, LookupByKeyFollowsAddReplaceAndRemove) {
+  Registry registry;
+  for (int i = 0; i < 50; ++i) registry.addTool(named("t" + std::to_string(i)), noop());
+  ToolDef replaced = named("t7");
+  replaced.description = "second";
+  registry.addTool(replaced, noop());
+  ASSERT_NE(registry.tool("t7"), nullptr);
+  EXPECT_EQ(registry.tool("t7")->def.description, "second");
+  EXPECT_TRUE(registry.removeTool("t3"));
+  EXPECT_EQ(registry.tool("t3"), nullptr);
+  for (int i = 0; i < 50; ++i) {
+    if (i != 3) {
+      EXPECT_NE(registry.tool("t" + std::to_string(i)), nullptr) << i;
+    }
+  }
+  registry.addTool(named("t3"), noop());  // back, now listed last
+  Result<Registry::Page> page = registry.list(ListKind::kTools, nullptr, 100);
+  ASSERT_TRUE(page.ok());
+  ASSERT_EQ(page->items.size(), 50u);
+  EXPECT_EQ(page->items.back()["name"], "t3");
+  EXPECT_EQ(page->items[6]["name"], "t7");
+  EXPECT_EQ(registry.tool("T3"), nullptr);
+  EXPECT_EQ(registry.tool(""), nullptr);
+
+  ResourceDef resource;
+  resource.uri = "test://a";
+  registry.addResource(resource, nullptr);
+  EXPECT_NE(registry.resource("test://a"), nullptr);
+  EXPECT_TRUE(registry.removeResource("test://a"));
+  EXPECT_EQ(registry.resource("test://a"), nullptr);
+  PromptDef prompt;
+  prompt.name = "p";
+  registry.addPrompt(prompt, nullptr);
+  EXPECT_NE(registry.prompt("p"), nullptr);
+  EXPECT_EQ(registry.prompt("q"), nullptr);
+}
+
 TEST(ResourceTemplateDef, MatchesOneSegmentPerVariable) {
   ResourceTemplateDef t;
   t.uri_template = "test://template/{id}/data";
