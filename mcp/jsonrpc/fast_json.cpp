@@ -24,7 +24,7 @@ bool build(dom::element element, json& out, int depth, int max_depth) {
   switch (element.type()) {
     case dom::element_type::OBJECT: {
       if (depth >= max_depth) return false;
-      out = json::object();
+      out = json::value_t::object;  // not json::object(): its initializer-list path costs more
       auto& members = out.get_ref<json::object_t&>();
       for (dom::key_value_pair member : dom::object(element)) {
         // Built in place. The hint makes keys that arrive in order cheap to insert; a
@@ -38,7 +38,7 @@ bool build(dom::element element, json& out, int depth, int max_depth) {
     }
     case dom::element_type::ARRAY: {
       if (depth >= max_depth) return false;
-      out = json::array();
+      out = json::value_t::array;
       auto& items = out.get_ref<json::array_t&>();
       for (dom::element item : dom::array(element)) {
         items.emplace_back();
