@@ -95,6 +95,18 @@ inline std::vector<int> liveMembersOfGroup(int pgid) {
   return pids;
 }
 
+// Whether every member of `pgid` has died within `timeout`. A SIGKILL sent to a group
+// takes effect when the kernel next runs each member: on a loaded machine a killed
+// member can still show as running for a moment after its leader has been reaped.
+inline bool groupDiesWithin(int pgid, std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!liveMembersOfGroup(pgid).empty()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return true;
+}
+
 class ClaudeCliFixture : public ::testing::Test {
  protected:
   void SetUp() override {
