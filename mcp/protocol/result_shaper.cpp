@@ -22,18 +22,18 @@ void shapeLegacyTool(nlohmann::json& tool, const std::string& version) {
 
 }  // namespace
 
-std::optional<std::string> ResultShaper::shapeToolResultText(std::string_view text,
-                                                             const ClientContext& client,
-                                                             std::string_view server_info_text) {
+bool ResultShaper::shapeToolResultText(std::string& result, const ClientContext& client,
+                                       std::string_view server_info_text) {
+  std::string_view text = result;
   // Two memchr scans: find_first_of with a set looks up the set once per character.
   if (std::memchr(text.data(), '\n', text.size()) != nullptr ||
       std::memchr(text.data(), '\r', text.size()) != nullptr) {
-    return std::nullopt;
+    return false;
   }
   std::size_t first = text.find_first_not_of(" \t");
   std::size_t last = text.find_last_not_of(" \t");
   if (first == std::string_view::npos || text[first] != '{' || text[last] != '}') {
-    return std::nullopt;
+    return false;
   }
   text = text.substr(first, last - first + 1);
   // The top-level members: each key once, content an array, isError a boolean,
@@ -66,22 +66,23 @@ std::optional<std::string> ResultShaper::shapeToolResultText(std::string_view te
   // Structured content with an empty content array: the server adds the data as text
   // content (for clients without structured-content support), which needs the DOM.
   if (!jsonrpc::scanObject(text, member) || !has_content || (has_structured && empty_content)) {
-    return std::nullopt;
+    return false;
   }
-  if (!modern) return std::string(text);
+  result.erase(last + 1);
+  result.erase(0, first);
+  if (!modern) return true;
   // The object has a "content" key, so it is not empty: append after a comma.
-  std::string out;
   constexpr std::string_view kResultType = R"(,"resultType":"complete","_meta":{")";
   constexpr std::string_view kInfoKey = R"(":)";
-  out.reserve(text.size() + kResultType.size() + std::strlen(kMetaServerInfo) + kInfoKey.size() +
-              server_info_text.size() + 2);
-  out.append(text.substr(0, text.size() - 1));
-  out.append(kResultType);
-  out.append(kMetaServerInfo);
-  out.append(kInfoKey);
-  out.append(server_info_text);
-  out.append("}}");
-  return out;
+  result.pop_back();
+  result.reserve(result.size() + kResultType.size() + std::strlen(kMetaServerInfo) +
+                 kInfoKey.size() + server_info_text.size() + 3);
+  result.append(kResultType);
+  result.append(kMetaServerInfo);
+  result.append(kInfoKey);
+  result.append(server_info_text);
+  result.append("}}");
+  return true;
 }
 
 bool ResultShaper::isCacheable(std::string_view method) {

@@ -41,10 +41,10 @@ class ResultShaper {
   // adds the data as text content to an empty one), no repeated top-level key, none of
   // resultType, ttlMs and cacheScope, and on the modern era no _meta (which would have to
   // be merged). server_info_text: the serverInfo JSON text for the modern era's _meta.
-  // nullopt: parse it and use shape() (also for invalid JSON, which that path reports).
-  static std::optional<std::string> shapeToolResultText(std::string_view text,
-                                                        const ClientContext& client,
-                                                        std::string_view server_info_text);
+  // Shapes `text` in place. False, with `text` untouched: parse it and use shape() (also
+  // for invalid JSON, which that path reports).
+  static bool shapeToolResultText(std::string& text, const ClientContext& client,
+                                  std::string_view server_info_text);
 };
 
 }  // namespace switchboard::mcp::protocol

@@ -138,11 +138,14 @@ class Server {
   // Runs a method on this thread, turning exceptions into internal errors.
   void runGuarded(Call& call, Method method);
   std::shared_ptr<RequestContext> makeContext(Call& call);
+  // A modern request's requestState is sealed to its method and what it names
+  // (bound_to: the tool, prompt or resource): "method\nname".
+  static std::string stateBinding(const Call& call, std::string_view bound_to);
   // Turns a handler's outcome into the response (input_required, -32021, errors).
   void finishHandler(Call& call, RequestContext& context, Result<nlohmann::json> outcome,
-                     const std::string& state_binding);
+                     std::string_view bound_to);
   std::optional<jsonrpc::Error> openRequestState(Call& call, RequestContext& context,
-                                                 const std::string& binding);
+                                                 std::string_view bound_to);
   // Runs a tool handler, turning exceptions into isError results.
   Result<nlohmann::json> invokeTool(const Registry::Tool& tool, const nlohmann::json& arguments,
                                     RequestContext& context);
@@ -150,8 +153,9 @@ class Server {
   Result<std::string> invokeToolText(const Registry::Tool& tool, const nlohmann::json& arguments,
                                      RequestContext& context);
   // Sends a tool's CallToolResult text without rebuilding it when ResultShaper allows
-  // (shapeToolResultText); false: the caller parses it and goes the usual way.
-  bool respondToolText(Call& call, RequestContext& context, const std::string& text);
+  // (shapeToolResultText shapes it in place); false, with the text untouched: the caller
+  // parses it and goes the usual way.
+  bool respondToolText(Call& call, RequestContext& context, std::string& text);
 
   // server_tasks.cpp
   // The hook behind becomeTask()/becomeBackedTask() (persist null: in memory).

@@ -118,8 +118,15 @@ std::shared_ptr<RequestContext> Server::makeContext(Call& call) {
   return context;
 }
 
+std::string Server::stateBinding(const Call& call, std::string_view bound_to) {
+  std::string binding = call.request.method;
+  binding += '\n';
+  binding += bound_to;
+  return binding;
+}
+
 std::optional<jsonrpc::Error> Server::openRequestState(Call& call, RequestContext& context,
-                                                       const std::string& binding) {
+                                                       std::string_view bound_to) {
   if (!call.client.modern()) return std::nullopt;
   const nlohmann::json& params = context.params();
   if (auto responses = params.find("inputResponses");
@@ -129,7 +136,8 @@ std::optional<jsonrpc::Error> Server::openRequestState(Call& call, RequestContex
   auto state = params.find("requestState");
   if (state == params.end() || state->is_null()) return std::nullopt;
   if (!state->is_string()) return jsonrpc::invalidParams("params.requestState must be a string");
-  std::optional<std::string> opened = sealer_.open(state->get<std::string>(), binding);
+  std::optional<std::string> opened = sealer_.open(state->get_ref<const std::string&>(),
+                                                   stateBinding(call, bound_to));
   if (!opened) {
     return jsonrpc::invalidParams(
         "params.requestState failed integrity verification; send the request again without "
@@ -140,7 +148,7 @@ std::optional<jsonrpc::Error> Server::openRequestState(Call& call, RequestContex
 }
 
 void Server::finishHandler(Call& call, RequestContext& context, Result<nlohmann::json> outcome,
-                           const std::string& state_binding) {
+                           std::string_view bound_to) {
   if (call.session) call.session->untrack(call.request.id);
   if (context.isTask()) {
     // The CreateTaskResult answered the request; the outcome belongs to the task (a
@@ -162,7 +170,7 @@ void Server::finishHandler(Call& call, RequestContext& context, Result<nlohmann:
         nlohmann::json result = {{"resultType", "input_required"}};
         if (!context.inputRequests().empty()) result["inputRequests"] = context.inputRequests();
         if (context.stateOutSet()) {
-          result["requestState"] = sealer_.seal(context.stateOut(), state_binding);
+          result["requestState"] = sealer_.seal(context.stateOut(), stateBinding(call, bound_to));
         }
         respond(call, std::move(result));
         return;
@@ -227,8 +235,7 @@ void Server::callTool(Call& call) {
   auto args = moved.find("arguments");
   const nlohmann::json& arguments =
       (args == moved.end() || args->is_null()) ? emptyObject() : *args;
-  std::string binding = "tools/call\n" + tool->def.name;
-  if (auto error = openRequestState(call, *context, binding)) {
+  if (auto error = openRequestState(call, *context, tool->def.name)) {
     if (call.session) call.session->untrack(call.request.id);
     fail(call, *error);
     return;
@@ -247,12 +254,13 @@ void Server::callTool(Call& call) {
     Result<std::string> text = invokeToolText(*tool, arguments, *context);
     meter.record(*tool->profile, context->usedContext());
     if (text.ok() && respondToolText(call, *context, *text)) return;
-    finishHandler(call, *context, withTextContent(parseCallToolResult(std::move(text))), binding);
+    finishHandler(call, *context, withTextContent(parseCallToolResult(std::move(text))),
+                  tool->def.name);
     return;
   }
   Result<nlohmann::json> outcome = invokeTool(*tool, arguments, *context);
   meter.record(*tool->profile, context->usedContext());
-  finishHandler(call, *context, std::move(outcome), binding);
+  finishHandler(call, *context, std::move(outcome), tool->def.name);
 }
 
 Result<std::string> Server::invokeToolText(const Registry::Tool& tool,
@@ -268,17 +276,15 @@ Result<std::string> Server::invokeToolText(const Registry::Tool& tool,
   }
 }
 
-bool Server::respondToolText(Call& call, RequestContext& context, const std::string& text) {
-  std::optional<std::string> result =
-      protocol::ResultShaper::shapeToolResultText(text, call.client, info_text_);
-  if (!result) return false;
+bool Server::respondToolText(Call& call, RequestContext& context, std::string& text) {
+  if (!protocol::ResultShaper::shapeToolResultText(text, call.client, info_text_)) return false;
   // As finishHandler does for a result that is not a task's.
   if (call.session) call.session->untrack(call.request.id);
   if (context.cancelFlag()->load()) {
     call.stream->abandon();
     return true;
   }
-  call.stream->finishEncoded(jsonrpc::Codec::encodeResult(call.request.id, *result), 200);
+  call.stream->finishEncoded(jsonrpc::Codec::encodeResult(call.request.id, text), 200);
   return true;
 }
 
@@ -324,8 +330,7 @@ void Server::readResource(Call& call) {
     return;
   }
   auto context = makeContext(call);
-  std::string binding = "resources/read\n" + uri;
-  if (auto error = openRequestState(call, *context, binding)) {
+  if (auto error = openRequestState(call, *context, uri)) {
     if (call.session) call.session->untrack(call.request.id);
     fail(call, *error);
     return;
@@ -337,7 +342,7 @@ void Server::readResource(Call& call) {
     not_found();
     return;
   }
-  finishHandler(call, *context, std::move(outcome), binding);
+  finishHandler(call, *context, std::move(outcome), uri);
 }
 
 void Server::getPrompt(Call& call) {
@@ -371,15 +376,14 @@ void Server::getPrompt(Call& call) {
   auto moved_args = moved.find("arguments");
   const nlohmann::json& arguments =
       (moved_args == moved.end() || moved_args->is_null()) ? emptyObject() : *moved_args;
-  std::string binding = "prompts/get\n" + prompt->def.name;
-  if (auto error = openRequestState(call, *context, binding)) {
+  if (auto error = openRequestState(call, *context, prompt->def.name)) {
     if (call.session) call.session->untrack(call.request.id);
     fail(call, *error);
     return;
   }
   Result<nlohmann::json> outcome = guarded("prompts/get " + prompt->def.name,
                                            [&] { return prompt->handler(arguments, *context); });
-  finishHandler(call, *context, std::move(outcome), binding);
+  finishHandler(call, *context, std::move(outcome), prompt->def.name);
 }
 
 void Server::complete(Call& call) {

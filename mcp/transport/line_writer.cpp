@@ -15,11 +15,15 @@ bool LineWriter::write(const nlohmann::json& message) {
 
 bool LineWriter::writeLine(std::string line) {
   if (closed_.load()) return false;
-  line.push_back('\n');
   std::lock_guard lock(mutex_);
-  if (!held_) return writeAllLocked(line);
+  if (!held_) {
+    line.push_back('\n');
+    return writeAllLocked(line);
+  }
   if (closed_.load()) return false;
+  // The newline goes straight into the batch: appending it to `line` could reallocate it.
   pending_ += line;
+  pending_ += '\n';
   if (pending_.size() >= kFlushBytes) {
     bool ok = writeAllLocked(pending_);
     pending_.clear();
