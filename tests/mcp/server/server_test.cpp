@@ -135,6 +135,9 @@ TEST_F(ServerTest, InputRequiredRoundTripWithSealedState) {
   EXPECT_EQ(r["result"]["content"][0]["text"], "state=s") << r.dump();
   retry["requestState"] = state + "-TAMPERED";
   EXPECT_EQ(call("tools/call", retry, modernClient(caps))["error"]["code"], -32602);
+  json elsewhere = {{"name", "echo"}, {"arguments", {{"text", "x"}}}, {"requestState", state}};
+  EXPECT_EQ(call("tools/call", elsewhere, modernClient(caps))["error"]["code"], -32602)
+      << "the state is sealed to tools/call of ask";
   retry["requestState"] = state;
   retry["inputResponses"]["user_name"] = 12345;
   EXPECT_EQ(call("tools/call", retry, modernClient(caps))["error"]["code"], -32602);
