@@ -66,8 +66,7 @@ std::shared_ptr<const T> Registry::Table<T>::find(const std::string& key) const 
 template <typename T>
 bool Registry::Table<T>::put(const std::string& key, std::shared_ptr<const T> item,
                              const std::function<std::string(const T&)>& key_of) {
-  auto [indexed, added] = by_key.insert_or_assign(key, item);
-  if (added) {
+  if (by_key.insert_or_assign(key, item).second) {  // a new key: listed last
     items.push_back(std::move(item));
     return true;
   }
