@@ -16,13 +16,18 @@ using nlohmann::json;
 
 std::vector<AgentAction> legalActions(AgentStatus status) {
   switch (status) {
-    case AgentStatus::kCreated: return {AgentAction::kStart};
+    case AgentStatus::kCreated:
+      return {AgentAction::kStart};
     case AgentStatus::kIdle:
-    case AgentStatus::kBusy: return {AgentAction::kPause, AgentAction::kStop, AgentAction::kRestart};
-    case AgentStatus::kPaused: return {AgentAction::kResume, AgentAction::kStop, AgentAction::kRestart};
-    case AgentStatus::kStopped: return {AgentAction::kStart, AgentAction::kRestart};
+    case AgentStatus::kBusy:
+      return {AgentAction::kPause, AgentAction::kStop, AgentAction::kRestart};
+    case AgentStatus::kPaused:
+      return {AgentAction::kResume, AgentAction::kStop, AgentAction::kRestart};
+    case AgentStatus::kStopped:
+      return {AgentAction::kStart, AgentAction::kRestart};
     case AgentStatus::kError:
-    case AgentStatus::kFailed: return {AgentAction::kStop, AgentAction::kRestart};
+    case AgentStatus::kFailed:
+      return {AgentAction::kStop, AgentAction::kRestart};
   }
   return {};
 }
@@ -31,7 +36,8 @@ Status checkLegal(const AgentRecord& r, AgentStatus shown, AgentAction action) {
   std::vector<AgentAction> legal = legalActions(shown);
   if (std::find(legal.begin(), legal.end(), action) != legal.end()) return Status();
   std::string names;
-  for (AgentAction a : legal) names += (names.empty() ? "" : ", ") + std::string(agentActionName(a));
+  for (AgentAction a : legal)
+    names += (names.empty() ? "" : ", ") + std::string(agentActionName(a));
   return Status::failedPrecondition("cannot " + std::string(agentActionName(action)) + " agent '" +
                                     r.name + "' (" + r.id + "): it is " +
                                     std::string(agentStatusName(shown)) + "; legal from " +
@@ -68,14 +74,19 @@ Result<AgentRecord> AgentService::control(const std::string& id_or_name, AgentAc
     AgentStatus from = e->shown();
     SB_RETURN_IF_ERROR(checkLegal(e->record, from, action));
     switch (action) {
-      case AgentAction::kPause: e->record.status = AgentStatus::kPaused; break;
-      case AgentAction::kResume: e->record.status = AgentStatus::kIdle; break;
+      case AgentAction::kPause:
+        e->record.status = AgentStatus::kPaused;
+        break;
+      case AgentAction::kResume:
+        e->record.status = AgentStatus::kIdle;
+        break;
       case AgentAction::kStop:
         e->record.status = AgentStatus::kStopped;
         old_runtime = std::move(e->runtime);  // engine calls in flight keep their own reference
         asks = takeAsksLocked(*e);
         break;
-      default: break;
+      default:
+        break;
     }
     e->record.status_reason = reason;
     e->record.updated_at = nowRfc3339();
@@ -134,8 +145,9 @@ Result<AgentRecord> AgentService::startRuntime(const std::string& id, AgentActio
     Status written = persist({id});
     outbox_.drain();
     if (!runtime.ok()) {
-      return runtime.status().withContext("agent '" + view.name + "' (" + id +
-                                          ") is now in error; fix it with agent_update and restart it");
+      return runtime.status().withContext(
+          "agent '" + view.name + "' (" + id +
+          ") is now in error; fix it with agent_update and restart it");
     }
     if (!written.ok()) return written.withContext("agent " + id + " changed but not stored");
     return view;
@@ -143,7 +155,8 @@ Result<AgentRecord> AgentService::startRuntime(const std::string& id, AgentActio
   return Status::aborted("agent " + id + " kept changing while it was being started; try again");
 }
 
-Result<AgentRecord> AgentService::markFailed(const std::string& id_or_name, const std::string& reason) {
+Result<AgentRecord> AgentService::markFailed(const std::string& id_or_name,
+                                             const std::string& reason) {
   std::vector<std::shared_ptr<AskCall>> asks;
   std::shared_ptr<Agent> old_runtime;  // destroyed after the lock is released
   AgentRecord view;
@@ -192,7 +205,8 @@ Result<AgentRecord> AgentService::update(const std::string& id_or_name, const Ag
     std::shared_ptr<Agent> runtime;
     if (spec_changed && running) {
       Result<std::shared_ptr<Agent>> made = makeRuntime(next);
-      if (!made.ok()) return made.status().withContext("agent type " + cur.type + " rejects the change");
+      if (!made.ok())
+        return made.status().withContext("agent type " + cur.type + " rejects the change");
       runtime = std::move(*made);
     }
     AgentRecord view;
@@ -285,7 +299,9 @@ Result<AgentRecord> AgentService::reportCrash(const std::string& id, const std::
                       {"event", "crashed"},
                       {"detail", detail},
                       {"consecutive_crashes", crashes},
-                      {"action", !climb ? "none" : crashes < kCrashesBeforeFailed ? "restart" : "mark_failed"}});
+                      {"action", !climb                           ? "none"
+                                 : crashes < kCrashesBeforeFailed ? "restart"
+                                                                  : "mark_failed"}});
   }
   spdlog::warn("agents: {} crashed ({} in a row): {}", id, crashes, detail);
   if (!climb) {
@@ -295,12 +311,13 @@ Result<AgentRecord> AgentService::reportCrash(const std::string& id, const std::
     return get(id);
   }
   if (crashes >= kCrashesBeforeFailed) {
-    return markFailed(id, "crashed " + std::to_string(crashes) + " times in a row; last: " + detail);
+    return markFailed(id,
+                      "crashed " + std::to_string(crashes) + " times in a row; last: " + detail);
   }
-  Result<AgentRecord> restarted = startRuntime(
-      id, AgentAction::kRestart,
-      "restarted by the supervisor after crash " + std::to_string(crashes) + " of " +
-          std::to_string(kCrashesBeforeFailed) + ": " + detail);
+  Result<AgentRecord> restarted =
+      startRuntime(id, AgentAction::kRestart,
+                   "restarted by the supervisor after crash " + std::to_string(crashes) + " of " +
+                       std::to_string(kCrashesBeforeFailed) + ": " + detail);
   {
     std::lock_guard lock(mu_);
     Entry* e = findLocked(id);

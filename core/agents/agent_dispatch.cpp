@@ -17,7 +17,8 @@ using nlohmann::json;
 std::string label(const AgentRecord& r) { return "agent '" + r.name + "' (" + r.id + ")"; }
 
 bool hasCapability(const AgentRecord& r, const std::string& capability) {
-  return std::find(r.capabilities.begin(), r.capabilities.end(), capability) != r.capabilities.end();
+  return std::find(r.capabilities.begin(), r.capabilities.end(), capability) !=
+         r.capabilities.end();
 }
 
 }  // namespace
@@ -26,34 +27,43 @@ Status AgentService::availableLocked(const Entry& e) const {
   const AgentRecord& r = e.record;
   switch (r.status) {
     case AgentStatus::kCreated:
-      return Status::failedPrecondition(label(r) + " is created but not started; start it with agent_control action start");
+      return Status::failedPrecondition(
+          label(r) + " is created but not started; start it with agent_control action start");
     case AgentStatus::kPaused:
-      return Status::failedPrecondition(label(r) + " is paused; resume it with agent_control action resume");
+      return Status::failedPrecondition(label(r) +
+                                        " is paused; resume it with agent_control action resume");
     case AgentStatus::kStopped:
-      return Status::failedPrecondition(label(r) + " is stopped; start it with agent_control action start");
+      return Status::failedPrecondition(label(r) +
+                                        " is stopped; start it with agent_control action start");
     case AgentStatus::kError:
-      return Status::failedPrecondition(label(r) + " is in error (" + r.status_reason +
-                                        "); fix it with agent_update, then agent_control action restart");
+      return Status::failedPrecondition(
+          label(r) + " is in error (" + r.status_reason +
+          "); fix it with agent_update, then agent_control action restart");
     case AgentStatus::kFailed:
       return Status::failedPrecondition(label(r) + " has failed (" + r.status_reason +
                                         "); agent_control action restart brings it back");
     case AgentStatus::kIdle:
-    case AgentStatus::kBusy: break;
+    case AgentStatus::kBusy:
+      break;
   }
   const AgentBudget& b = r.limits.budget;
   const AgentCounters& c = r.counters;
   std::int64_t tokens = c.input_tokens + c.output_tokens;
   if (b.max_tokens > 0 && tokens >= b.max_tokens) {
-    return Status::resourceExhausted(label(r) + " has used its token budget (" + std::to_string(tokens) + " of " +
-                                     std::to_string(b.max_tokens) + "); raise limits.budget.max_tokens with agent_update");
+    return Status::resourceExhausted(
+        label(r) + " has used its token budget (" + std::to_string(tokens) + " of " +
+        std::to_string(b.max_tokens) + "); raise limits.budget.max_tokens with agent_update");
   }
   if (b.max_cost_usd > 0 && c.cost_usd >= b.max_cost_usd) {
-    return Status::resourceExhausted(label(r) + " has used its cost budget (" + std::to_string(c.cost_usd) + " of " +
-                                     std::to_string(b.max_cost_usd) + " USD); raise limits.budget.max_cost_usd with agent_update");
+    return Status::resourceExhausted(label(r) + " has used its cost budget (" +
+                                     std::to_string(c.cost_usd) + " of " +
+                                     std::to_string(b.max_cost_usd) +
+                                     " USD); raise limits.budget.max_cost_usd with agent_update");
   }
   if (b.max_turns > 0 && c.turns >= b.max_turns) {
-    return Status::resourceExhausted(label(r) + " has used its turn budget (" + std::to_string(c.turns) + " of " +
-                                     std::to_string(b.max_turns) + "); raise limits.budget.max_turns with agent_update");
+    return Status::resourceExhausted(
+        label(r) + " has used its turn budget (" + std::to_string(c.turns) + " of " +
+        std::to_string(b.max_turns) + "); raise limits.budget.max_turns with agent_update");
   }
   if (r.limits.max_concurrent > 0 && e.in_flight >= r.limits.max_concurrent) {
     return Status::unavailable(label(r) + " is at max_concurrent (" + std::to_string(e.in_flight) +
@@ -62,7 +72,8 @@ Status AgentService::availableLocked(const Entry& e) const {
   return Status();
 }
 
-Result<AgentHandle> AgentService::resolve(const std::string& agent_id, const std::string& capability) {
+Result<AgentHandle> AgentService::resolve(const std::string& agent_id,
+                                          const std::string& capability) {
   if (agent_id.empty() && capability.empty()) {
     return Status::invalidArgument("resolve needs an agent id, an agent name or a capability");
   }
@@ -76,9 +87,11 @@ Result<AgentHandle> AgentService::resolve(const std::string& agent_id, const std
       Entry* chosen = nullptr;
       if (!agent_id.empty()) {
         chosen = findLocked(agent_id);
-        if (!chosen) return Status::notFound("no agent '" + agent_id + "'; agent_list shows the agents");
+        if (!chosen)
+          return Status::notFound("no agent '" + agent_id + "'; agent_list shows the agents");
         if (!capability.empty() && !hasCapability(chosen->record, capability)) {
-          return Status::failedPrecondition(label(chosen->record) + " lacks capability '" + capability + "'");
+          return Status::failedPrecondition(label(chosen->record) + " lacks capability '" +
+                                            capability + "'");
         }
         SB_RETURN_IF_ERROR(availableLocked(*chosen));
       } else {
@@ -87,7 +100,8 @@ Result<AgentHandle> AgentService::resolve(const std::string& agent_id, const std
           if (hasCapability(e->record, capability)) candidates.push_back(e.get());
         }
         if (candidates.empty()) {
-          return Status::notFound("no agent has capability '" + capability + "'; create one with agent_create");
+          return Status::notFound("no agent has capability '" + capability +
+                                  "'; create one with agent_create");
         }
         // Round-robin: start after the agent picked last time for this capability.
         const std::string& last = round_robin_[capability];
@@ -112,8 +126,11 @@ Result<AgentHandle> AgentService::resolve(const std::string& agent_id, const std
         }
         if (!chosen) chosen = any_free;
         if (!chosen) {
-          if (any_full) return Status::unavailable("every agent with capability '" + capability + "' is busy: " + refusals);
-          return Status::failedPrecondition("no agent with capability '" + capability + "' can take work: " + refusals);
+          if (any_full)
+            return Status::unavailable("every agent with capability '" + capability +
+                                       "' is busy: " + refusals);
+          return Status::failedPrecondition("no agent with capability '" + capability +
+                                            "' can take work: " + refusals);
         }
       }
       if (!chosen->runtime) {
@@ -172,13 +189,13 @@ Status AgentService::ensureRuntime(const std::string& id) {
   Status written = persist({id});
   if (!written.ok()) spdlog::warn("agents: could not store {}: {}", id, written.toString());
   outbox_.drain();
-  return Status::failedPrecondition("agent " + id + " could not be started and is now in error (" +
-                                    runtime.status().toString() +
-                                    "); fix it with agent_update, then agent_control action restart");
+  return Status::failedPrecondition(
+      "agent " + id + " could not be started and is now in error (" + runtime.status().toString() +
+      "); fix it with agent_update, then agent_control action restart");
 }
 
-void AgentService::callFinished(const std::string& agent_id, const Status& status, const Usage& usage,
-                                double wall_ms) {
+void AgentService::callFinished(const std::string& agent_id, const Status& status,
+                                const Usage& usage, double wall_ms) {
   bool write = false;
   {
     std::lock_guard lock(mu_);
@@ -211,10 +228,12 @@ void AgentService::callFinished(const std::string& agent_id, const Status& statu
       ++h.consecutive_failures;
       h.last_error = status.toString();
       h.last_error_at = nowRfc3339();
-      if (options_.error_after_failures > 0 && h.consecutive_failures >= options_.error_after_failures &&
+      if (options_.error_after_failures > 0 &&
+          h.consecutive_failures >= options_.error_after_failures &&
           (e.record.status == AgentStatus::kIdle || e.record.status == AgentStatus::kPaused)) {
         e.record.status = AgentStatus::kError;
-        e.record.status_reason = std::to_string(h.consecutive_failures) + " failed calls in a row; last: " + h.last_error;
+        e.record.status_reason = std::to_string(h.consecutive_failures) +
+                                 " failed calls in a row; last: " + h.last_error;
         e.record.updated_at = h.last_error_at;
         reason = e.record.status_reason;
         ++e.version;
@@ -223,8 +242,10 @@ void AgentService::callFinished(const std::string& agent_id, const Status& statu
     }
     e.counters_dirty = true;
     bool error_now = !reason.empty();
-    if (e.shown() != from && (options_.busy_events || error_now)) statusEventLocked(e, from, reason);
-    if (std::chrono::steady_clock::now() - e.last_write >= options_.counter_flush_interval) write = true;
+    if (e.shown() != from && (options_.busy_events || error_now))
+      statusEventLocked(e, from, reason);
+    if (std::chrono::steady_clock::now() - e.last_write >= options_.counter_flush_interval)
+      write = true;
   }
   if (write) {
     Status s = persist({agent_id});
@@ -260,7 +281,8 @@ Result<AskResult> AgentService::ask(const std::string& id_or_name, const std::st
   AgentRequest request{newId("rq_"), json{{"prompt", prompt}}.dump(), timeout.count(), ""};
   auto started_at = std::chrono::steady_clock::now();
   auto elapsed_ms = [&] {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_at).count();
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_at)
+        .count();
   };
   AskResult result;
   result.agent_id = id;
@@ -305,21 +327,24 @@ Result<AskResult> AgentService::ask(const std::string& id_or_name, const std::st
     if (state->done) {
       result.status = state->reply.status;
       result.output = json::parse(state->reply.output_json, nullptr, false);
-      if (result.output.is_discarded()) result.output = state->reply.output_json.empty() ? json() : json(state->reply.output_json);
+      if (result.output.is_discarded())
+        result.output = state->reply.output_json.empty() ? json() : json(state->reply.output_json);
       result.usage = state->reply.usage;
     } else {
       result.usage = state->usage_so_far;
     }
   }
   if (timed_out) {
-    result.status = Status::deadlineExceeded("agent " + id + " did not answer within " +
-                                             std::to_string(timeout.count()) + " ms; the call was cancelled");
+    result.status =
+        Status::deadlineExceeded("agent " + id + " did not answer within " +
+                                 std::to_string(timeout.count()) + " ms; the call was cancelled");
   }
   {
     std::lock_guard lock(mu_);
     if (auto it = agents_.find(id); it != agents_.end()) it->second->asks.erase(call);
   }
-  if (result.output.is_object() && result.output.contains("text") && result.output["text"].is_string()) {
+  if (result.output.is_object() && result.output.contains("text") &&
+      result.output["text"].is_string()) {
     result.text = result.output["text"].get<std::string>();
   } else if (result.output.is_string()) {
     result.text = result.output.get<std::string>();

@@ -53,11 +53,16 @@ Status rejectUnknownKeys(const json& object, std::initializer_list<std::string_v
 }
 
 json countersToJson(const AgentCounters& c) {
-  return {{"requests", c.requests},         {"successes", c.successes},
-          {"failures", c.failures},         {"cancelled", c.cancelled},
-          {"input_tokens", c.input_tokens}, {"output_tokens", c.output_tokens},
-          {"turns", c.turns},               {"cost_usd", c.cost_usd},
-          {"wall_ms_total", c.wall_ms_total}, {"cpu_ms", c.cpu_ms},
+  return {{"requests", c.requests},
+          {"successes", c.successes},
+          {"failures", c.failures},
+          {"cancelled", c.cancelled},
+          {"input_tokens", c.input_tokens},
+          {"output_tokens", c.output_tokens},
+          {"turns", c.turns},
+          {"cost_usd", c.cost_usd},
+          {"wall_ms_total", c.wall_ms_total},
+          {"cpu_ms", c.cpu_ms},
           {"peak_rss_kb", c.peak_rss_kb}};
 }
 
@@ -116,14 +121,16 @@ Result<AgentLimits> limitsFromJson(const json& object) {
   AgentLimits limits;
   if (object.is_null()) return limits;
   if (!object.is_object()) return Status::invalidArgument("limits must be an object");
-  SB_RETURN_IF_ERROR(rejectUnknownKeys(object, {"timeout_ms", "max_concurrent", "budget"}, "limits."));
+  SB_RETURN_IF_ERROR(
+      rejectUnknownKeys(object, {"timeout_ms", "max_concurrent", "budget"}, "limits."));
   SB_RETURN_IF_ERROR(readNonNegative(object, "timeout_ms", "limits.", &limits.timeout_ms));
   SB_RETURN_IF_ERROR(readNonNegative(object, "max_concurrent", "limits.", &limits.max_concurrent));
   auto budget = object.find("budget");
   if (budget != object.end() && !budget->is_null()) {
     if (!budget->is_object()) return Status::invalidArgument("limits.budget must be an object");
     const std::string path = "limits.budget.";
-    SB_RETURN_IF_ERROR(rejectUnknownKeys(*budget, {"max_tokens", "max_cost_usd", "max_turns"}, path));
+    SB_RETURN_IF_ERROR(
+        rejectUnknownKeys(*budget, {"max_tokens", "max_cost_usd", "max_turns"}, path));
     SB_RETURN_IF_ERROR(readNonNegative(*budget, "max_tokens", path, &limits.budget.max_tokens));
     SB_RETURN_IF_ERROR(readNonNegative(*budget, "max_cost_usd", path, &limits.budget.max_cost_usd));
     SB_RETURN_IF_ERROR(readNonNegative(*budget, "max_turns", path, &limits.budget.max_turns));
@@ -187,7 +194,8 @@ Result<AgentRecord> agentFromStoredJson(const json& j) {
   if (auto it = j.find("config"); it != j.end() && it->is_object()) a.config = *it;
   if (auto it = j.find("limits"); it != j.end()) {
     Result<AgentLimits> limits = limitsFromJson(*it);
-    if (!limits.ok()) return Status::dataLoss("stored agent " + a.id + ": " + limits.status().message());
+    if (!limits.ok())
+      return Status::dataLoss("stored agent " + a.id + ": " + limits.status().message());
     a.limits = *limits;
   }
   auto num = [](const json& o, const char* key, auto* out) {

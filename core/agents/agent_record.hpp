@@ -48,7 +48,7 @@ struct AgentCounters {
   std::int64_t turns = 0;
   double cost_usd = 0.0;
   double wall_ms_total = 0.0;
-  double cpu_ms = 0.0;            // CPU time of the processes its calls ran
+  double cpu_ms = 0.0;           // CPU time of the processes its calls ran
   std::int64_t peak_rss_kb = 0;  // the highest resident set of one of them
 };
 

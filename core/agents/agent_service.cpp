@@ -41,21 +41,25 @@ Status validateAgentName(const std::string& name) {
     return Status::invalidArgument("name must start with a letter or digit");
   }
   for (char c : name) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != ' ' && c != '_' && c != '-' && c != '.') {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != ' ' && c != '_' && c != '-' &&
+        c != '.') {
       return Status::invalidArgument("name '" + name +
                                      "' may hold only letters, digits, spaces, '_', '-' and '.'");
     }
   }
-  if (name.rfind("ag_", 0) == 0) return Status::invalidArgument("name must not start with 'ag_' (agent ids do)");
+  if (name.rfind("ag_", 0) == 0)
+    return Status::invalidArgument("name must not start with 'ag_' (agent ids do)");
   return Status();
 }
 
 Result<std::vector<std::string>> normalizeCapabilities(const std::vector<std::string>& in) {
   std::vector<std::string> out;
   for (const std::string& c : in) {
-    if (c.empty() || c.size() > 64) return Status::invalidArgument("each capability must be 1 to 64 characters");
+    if (c.empty() || c.size() > 64)
+      return Status::invalidArgument("each capability must be 1 to 64 characters");
     for (char ch : c) {
-      if (std::isspace(static_cast<unsigned char>(ch)) || std::iscntrl(static_cast<unsigned char>(ch))) {
+      if (std::isspace(static_cast<unsigned char>(ch)) ||
+          std::iscntrl(static_cast<unsigned char>(ch))) {
         return Status::invalidArgument("capability '" + c + "' must not contain spaces");
       }
     }
@@ -89,7 +93,10 @@ Result<AgentRecord> applyAgentUpdate(AgentRecord record, const AgentUpdate& u) {
 
 AgentService::AgentService(AgentTypeCatalog* types, std::shared_ptr<StorageBackend> store,
                            EventSink events, AgentServiceOptions options)
-    : types_(types), store_(std::move(store)), outbox_(std::move(events), "agents"), options_(options) {
+    : types_(types),
+      store_(std::move(store)),
+      outbox_(std::move(events), "agents"),
+      options_(options) {
   for (const auto& [provider, limits] : options_.providers) {
     guards_[provider] = std::make_shared<ProviderGuard>(provider, limits);
   }
@@ -151,7 +158,8 @@ Result<std::string> AgentService::resolveTypeName(const std::string& type) const
   if (matches.size() > 1) {
     return Status::invalidArgument("agent type '" + type + "' is ambiguous: " + joinNames(matches));
   }
-  return Status::notFound("unknown agent type '" + type + "'; loaded agent types: " + joinNames(names));
+  return Status::notFound("unknown agent type '" + type +
+                          "'; loaded agent types: " + joinNames(names));
 }
 
 Status AgentService::validateConfig(const std::string& type_name, const json& config) {
@@ -165,10 +173,11 @@ Status AgentService::validateConfig(const std::string& type_name, const json& co
     return Status::internal("agent type " + type_name + " threw from agentConfigSchema()");
   }
   rememberSecrets(type_name, schema);
-  Result<SchemaValidator> validator = SchemaValidator::fromText(schema, type_name + " agent config schema");
+  Result<SchemaValidator> validator =
+      SchemaValidator::fromText(schema, type_name + " agent config schema");
   if (!validator.ok()) {
-    return Status::internal("agent type " + type_name + " has an unusable config schema: " +
-                            validator.status().message());
+    return Status::internal("agent type " + type_name +
+                            " has an unusable config schema: " + validator.status().message());
   }
   return validator->validate(config).withContext("config rejected by " + type_name);
 }
@@ -180,7 +189,8 @@ Result<std::shared_ptr<Agent>> AgentService::makeRuntime(const AgentRecord& reco
     rememberSecrets(record.type, (*type)->agentConfigSchema());
   } catch (...) {
   }
-  AgentSpec spec{record.id, record.name, record.role, record.model, record.system_prompt, record.config.dump()};
+  AgentSpec spec{record.id,    record.name,          record.role,
+                 record.model, record.system_prompt, record.config.dump()};
   Result<std::unique_ptr<Agent>> made = [&]() -> Result<std::unique_ptr<Agent>> {
     try {
       return (*type)->createAgent(spec);
@@ -198,7 +208,8 @@ Result<std::shared_ptr<Agent>> AgentService::makeRuntime(const AgentRecord& reco
   meter->setBudget(record.limits.budget);
   std::shared_ptr<Agent> runtime = holdWith(*type, std::move(*made));
   const std::string provider = record.type.substr(record.type.rfind('.') + 1);
-  if (auto guard = guards_.find(provider); guard != guards_.end()) runtime = guard->second->wrap(std::move(runtime));
+  if (auto guard = guards_.find(provider); guard != guards_.end())
+    runtime = guard->second->wrap(std::move(runtime));
   return std::shared_ptr<Agent>(std::make_shared<MeteredAgent>(std::move(runtime), meter));
 }
 
@@ -252,7 +263,8 @@ Result<AgentRecord> AgentService::create(const AgentCreateRequest& request) {
   r.created_at = r.updated_at = nowRfc3339();
   if (request.start) {
     Result<std::shared_ptr<Agent>> runtime = makeRuntime(r);
-    if (!runtime.ok()) return runtime.status().withContext("agent type " + r.type + " cannot create it");
+    if (!runtime.ok())
+      return runtime.status().withContext("agent type " + r.type + " cannot create it");
     entry->runtime = std::move(*runtime);
     r.status = AgentStatus::kIdle;
   }
@@ -278,7 +290,8 @@ Result<AgentRecord> AgentService::create(const AgentCreateRequest& request) {
       }
       return written.withContext("agent not created: the store refused it");
     }
-    if (it == agents_.end()) return Status::notFound("agent " + id + " was deleted while being created");
+    if (it == agents_.end())
+      return Status::notFound("agent " + id + " was deleted while being created");
     view = viewLocked(*it->second);
     eventLocked(*it->second, "agent.created");
   }
@@ -337,7 +350,8 @@ const AgentService::Entry* AgentService::findLocked(const std::string& id_or_nam
 
 void AgentService::rememberSecrets(const std::string& type_name, const std::string& schema_text) {
   json schema = json::parse(schema_text, nullptr, false);
-  std::set<std::string> keys = schema.is_discarded() ? std::set<std::string>() : writeOnlyKeys(schema);
+  std::set<std::string> keys =
+      schema.is_discarded() ? std::set<std::string>() : writeOnlyKeys(schema);
   std::lock_guard lock(mu_);
   write_only_[type_name] = std::move(keys);
 }
@@ -345,7 +359,8 @@ void AgentService::rememberSecrets(const std::string& type_name, const std::stri
 AgentRecord AgentService::viewLocked(const Entry& entry) const {
   AgentRecord view = entry.record;
   auto secrets = write_only_.find(view.type);
-  redactSecrets(view.config, secrets == write_only_.end() ? std::set<std::string>() : secrets->second);
+  redactSecrets(view.config,
+                secrets == write_only_.end() ? std::set<std::string>() : secrets->second);
   view.status = entry.shown();
   view.in_flight = entry.in_flight;
   return view;
@@ -355,7 +370,8 @@ void AgentService::eventLocked(const Entry& entry, const std::string& type) {
   outbox_.push("agent/" + entry.record.id, type, json{{"agent", toJson(viewLocked(entry))}});
 }
 
-void AgentService::statusEventLocked(const Entry& entry, AgentStatus from, const std::string& reason) {
+void AgentService::statusEventLocked(const Entry& entry, AgentStatus from,
+                                     const std::string& reason) {
   json data{{"agent", toJson(viewLocked(entry))},
             {"from", agentStatusName(from)},
             {"to", agentStatusName(entry.shown())},

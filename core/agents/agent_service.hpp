@@ -83,9 +83,9 @@ struct AgentPage {
 
 struct AskResult {
   std::string agent_id;
-  Status status;            // the call's outcome (DeadlineExceeded when it timed out)
-  std::string text;         // output "text" (or the output itself when it is a string)
-  nlohmann::json output;    // the agent's output JSON (null when it gave none)
+  Status status;          // the call's outcome (DeadlineExceeded when it timed out)
+  std::string text;       // output "text" (or the output itself when it is a string)
+  nlohmann::json output;  // the agent's output JSON (null when it gave none)
   Usage usage;
   double wall_ms = 0.0;
 };
@@ -175,7 +175,8 @@ class AgentService final : public AgentDirectory {
   // Records which config keys the type's schema marks writeOnly (shown redacted).
   void rememberSecrets(const std::string& type_name, const std::string& schema_text);
   Result<std::shared_ptr<Agent>> makeRuntime(const AgentRecord& record);
-  Result<AgentRecord> startRuntime(const std::string& id, AgentAction action, const std::string& reason);
+  Result<AgentRecord> startRuntime(const std::string& id, AgentAction action,
+                                   const std::string& reason);
   Status ensureRuntime(const std::string& id);
   Status persist(const std::vector<std::string>& ids);
   // Ends a change made under mu_: cancels `asks`, writes the agent, delivers the events and
@@ -190,12 +191,13 @@ class AgentService final : public AgentDirectory {
   AgentServiceOptions options_;
 
   mutable std::mutex mu_;
-  std::map<std::string, std::unique_ptr<Entry>> agents_;  // by id
-  std::map<std::string, std::string> names_;              // name -> id
-  std::map<std::string, std::string> round_robin_;        // capability -> last id picked
+  std::map<std::string, std::unique_ptr<Entry>> agents_;       // by id
+  std::map<std::string, std::string> names_;                   // name -> id
+  std::map<std::string, std::string> round_robin_;             // capability -> last id picked
   std::map<std::string, std::shared_ptr<AgentMeter>> meters_;  // by id; shared with runtimes
   std::map<std::string, std::set<std::string>> write_only_;    // by type: secret config keys
-  std::map<std::string, std::shared_ptr<ProviderGuard>> guards_;  // by provider; fixed after construction
+  std::map<std::string, std::shared_ptr<ProviderGuard>>
+      guards_;  // by provider; fixed after construction
 
   std::mutex write_mu_;  // orders store writes; never taken while holding mu_
 };

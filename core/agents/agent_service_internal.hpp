@@ -37,7 +37,7 @@ struct AgentService::Entry {
 
   AgentStatus shown() const {
     return record.status == AgentStatus::kIdle && in_flight > 0 ? AgentStatus::kBusy
-                                                               : record.status;
+                                                                : record.status;
   }
 };
 

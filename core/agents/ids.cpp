@@ -24,7 +24,8 @@ std::string newId(std::string_view prefix) {
   static std::uint64_t counter = 0;
   static std::mt19937_64 rng{std::random_device{}()};
   auto now = std::chrono::system_clock::now().time_since_epoch();
-  auto ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+  auto ms = static_cast<std::uint64_t>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
   std::uint64_t ms_part;
   std::uint64_t count_part;
   {
@@ -51,7 +52,8 @@ std::string newId(std::string_view prefix) {
 std::string nowRfc3339() {
   auto now = std::chrono::system_clock::now();
   std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+  auto ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char buf[64];

@@ -108,8 +108,8 @@ std::string AgentMeter::exceeded(const Usage& call) const {
            std::to_string(tokens) + " tokens spent, " + dollars(cost) + ")";
   }
   if (budget_.max_cost_usd > 0 && cost > budget_.max_cost_usd) {
-    return "the agent's cost budget of " + dollars(budget_.max_cost_usd) + " was exceeded (" + dollars(cost) +
-           " spent, " + std::to_string(tokens) + " tokens)";
+    return "the agent's cost budget of " + dollars(budget_.max_cost_usd) + " was exceeded (" +
+           dollars(cost) + " spent, " + std::to_string(tokens) + " tokens)";
   }
   if (budget_.max_turns > 0 && turns > budget_.max_turns) {
     return "the agent's turn budget of " + std::to_string(budget_.max_turns) + " was exceeded (" +
@@ -123,9 +123,12 @@ void AgentMeter::applyHints(AgentRequest& request) const {
   auto lower = [](auto& hint, auto left) {
     if (hint <= 0 || left < hint) hint = left;
   };
-  if (budget_.max_cost_usd > 0) lower(request.max_cost_usd, std::max(budget_.max_cost_usd - cost_usd_, 1e-9));
-  if (budget_.max_tokens > 0) lower(request.max_tokens, std::max<std::int64_t>(budget_.max_tokens - tokens_, 1));
-  if (budget_.max_turns > 0) lower(request.max_turns, std::max<std::int64_t>(budget_.max_turns - turns_, 1));
+  if (budget_.max_cost_usd > 0)
+    lower(request.max_cost_usd, std::max(budget_.max_cost_usd - cost_usd_, 1e-9));
+  if (budget_.max_tokens > 0)
+    lower(request.max_tokens, std::max<std::int64_t>(budget_.max_tokens - tokens_, 1));
+  if (budget_.max_turns > 0)
+    lower(request.max_turns, std::max<std::int64_t>(budget_.max_turns - turns_, 1));
 }
 
 Result<std::unique_ptr<AgentCall>> MeteredAgent::call(const AgentRequest& request,

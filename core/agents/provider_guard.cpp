@@ -29,8 +29,8 @@ bool countsAsFailure(const Status& s) {
 // Reports the outcome to the guard, then to the host.
 class GuardCallback final : public AgentCallback {
  public:
-  GuardCallback(std::shared_ptr<ProviderGuard> guard, std::shared_ptr<AgentCallback> outer, bool trial,
-                void (*ended)(ProviderGuard&, const Status&, const Usage&, bool))
+  GuardCallback(std::shared_ptr<ProviderGuard> guard, std::shared_ptr<AgentCallback> outer,
+                bool trial, void (*ended)(ProviderGuard&, const Status&, const Usage&, bool))
       : guard_(std::move(guard)), outer_(std::move(outer)), trial_(trial), ended_(ended) {}
   void onProgress(std::string_view m) noexcept override { outer_->onProgress(m); }
   void onUsage(const Usage& u) noexcept override { outer_->onUsage(u); }
@@ -73,7 +73,8 @@ class GuardedCall final : public AgentCall {
     if (dequeued) {
       if (w_->trial) guard_->ended(Status::cancelled(""), Usage{}, true);
       AgentReply reply;
-      reply.status = Status::cancelled("cancelled while waiting for the " + guard_->name_ + " rate limit");
+      reply.status =
+          Status::cancelled("cancelled while waiting for the " + guard_->name_ + " rate limit");
       w_->outer->onDone(std::move(reply));
     }
   }
@@ -140,9 +141,12 @@ nlohmann::json ProviderGuard::state() const {
   std::int64_t requests = 0, tokens = 0;
   for (auto t : started_) requests += now - t < kWindow;
   for (const auto& [t, n] : tokens_) tokens += now - t < kWindow ? n : 0;
-  const bool open = limits_.failure_threshold > 0 && failures_in_a_row_ >= limits_.failure_threshold;
+  const bool open =
+      limits_.failure_threshold > 0 && failures_in_a_row_ >= limits_.failure_threshold;
   return {{"provider", name_},
-          {"circuit", !open ? "closed" : now < open_until_ ? "open" : "half_open"},
+          {"circuit", !open               ? "closed"
+                      : now < open_until_ ? "open"
+                                          : "half_open"},
           {"failures_in_a_row", failures_in_a_row_},
           {"queued", queue_.size()},
           {"requests_last_minute", requests},
@@ -160,7 +164,8 @@ bool ProviderGuard::fitsLocked(Clock::time_point now, Clock::time_point* retry_a
   pruneLocked(now);
   *retry_at = now + kWindow;
   bool fits = true;
-  if (limits_.requests_per_minute > 0 && static_cast<std::int64_t>(started_.size()) >= limits_.requests_per_minute) {
+  if (limits_.requests_per_minute > 0 &&
+      static_cast<std::int64_t>(started_.size()) >= limits_.requests_per_minute) {
     fits = false;
     *retry_at = std::min(*retry_at, started_.front() + kWindow);
   }
@@ -185,11 +190,14 @@ Result<std::unique_ptr<AgentCall>> ProviderGuard::admit(std::shared_ptr<Waiting>
       if (now < open_until_) {
         auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(open_until_ - now).count();
         return Status::unavailable("the " + name_ + " circuit breaker is open after " +
-                                   std::to_string(failures_in_a_row_) + " failed calls in a row; retry in " +
-                                   std::to_string(ms) + " ms");
+                                   std::to_string(failures_in_a_row_) +
+                                   " failed calls in a row; retry in " + std::to_string(ms) +
+                                   " ms");
       }
       if (trial_in_flight_) {
-        return Status::unavailable("the " + name_ + " circuit breaker is half open and a trial call is running; retry shortly");
+        return Status::unavailable(
+            "the " + name_ +
+            " circuit breaker is half open and a trial call is running; retry shortly");
       }
       trial_in_flight_ = true;
       w->trial = true;
@@ -205,9 +213,10 @@ Result<std::unique_ptr<AgentCall>> ProviderGuard::admit(std::shared_ptr<Waiting>
   }
   if (run_now) {
     // Started here, so a refusal to start is returned to the caller.
-    auto callback = std::make_shared<GuardCallback>(
-        shared_from_this(), w->outer, w->trial,
-        [](ProviderGuard& g, const Status& s, const Usage& u, bool trial) { g.ended(s, u, trial); });
+    auto callback =
+        std::make_shared<GuardCallback>(shared_from_this(), w->outer, w->trial,
+                                        [](ProviderGuard& g, const Status& s, const Usage& u,
+                                           bool trial) { g.ended(s, u, trial); });
     Result<std::unique_ptr<AgentCall>> call = w->inner->call(w->request, callback);
     if (!call.ok()) {
       ended(call.status(), Usage{}, w->trial);

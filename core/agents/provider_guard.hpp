@@ -22,10 +22,9 @@
 #include <deque>
 #include <memory>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
-
-#include <nlohmann/json.hpp>
 
 #include "switchboard/agent.hpp"
 
@@ -41,7 +40,8 @@ struct ProviderLimits {
 class ProviderGuard : public std::enable_shared_from_this<ProviderGuard> {
  public:
   using Clock = std::chrono::steady_clock;
-  ProviderGuard(std::string name, ProviderLimits limits) : name_(std::move(name)), limits_(limits) {}
+  ProviderGuard(std::string name, ProviderLimits limits)
+      : name_(std::move(name)), limits_(limits) {}
   ~ProviderGuard();
   ProviderGuard(const ProviderGuard&) = delete;
   ProviderGuard& operator=(const ProviderGuard&) = delete;
@@ -70,7 +70,7 @@ class ProviderGuard : public std::enable_shared_from_this<ProviderGuard> {
   const ProviderLimits limits_;
   mutable std::mutex mu_;
   std::condition_variable wake_;
-  std::deque<Clock::time_point> started_;                        // request times, last 60 s
+  std::deque<Clock::time_point> started_;                          // request times, last 60 s
   std::deque<std::pair<Clock::time_point, std::int64_t>> tokens_;  // ended calls' tokens
   std::deque<std::shared_ptr<Waiting>> queue_;
   std::int64_t failures_in_a_row_ = 0;

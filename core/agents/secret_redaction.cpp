@@ -20,7 +20,8 @@ void collect(const nlohmann::json& node, std::set<std::string>& out) {
 }
 
 bool endsWith(const std::string& s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -34,9 +35,11 @@ std::set<std::string> writeOnlyKeys(const nlohmann::json& schema) {
 bool isSecretKey(std::string_view key, const std::set<std::string>& write_only) {
   if (write_only.count(std::string(key)) != 0) return true;
   std::string k(key);
-  std::transform(k.begin(), k.end(), k.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(k.begin(), k.end(), k.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   if (endsWith(k, "_env")) return false;
-  for (std::string_view word : {"api_key", "apikey", "api-key", "access_key", "secret", "password", "authorization"}) {
+  for (std::string_view word :
+       {"api_key", "apikey", "api-key", "access_key", "secret", "password", "authorization"}) {
     if (k.find(word) != std::string::npos) return true;
   }
   return endsWith(k, "token");

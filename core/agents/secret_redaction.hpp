@@ -10,11 +10,10 @@
 // Thread safety: free functions, no shared state.
 #pragma once
 
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace switchboard::core {
 

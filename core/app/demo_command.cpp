@@ -178,9 +178,8 @@ int runIn(CommandContext& context, const DemoOptions& options, const DemoDir& di
   report.learnNames();
   ProgressRelay relay(report);
   std::uint64_t subscription = gateway.events().subscribe(
-      "execution/", [&relay](const std::vector<Event>& events, std::uint64_t) {
-        relay.onEvents(events);
-      });
+      "execution/",
+      [&relay](const std::vector<Event>& events, std::uint64_t) { relay.onEvents(events); });
   Result<std::string> id =
       gateway.engine().startExecution(*dag_name, *dag, input, execution_options);
   if (!id.ok()) {

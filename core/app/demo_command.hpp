@@ -20,7 +20,7 @@
 namespace switchboard::core {
 
 struct DemoOptions {
-  std::string data_dir;          // empty: a temporary folder, removed afterwards
+  std::string data_dir;            // empty: a temporary folder, removed afterwards
   std::string storage = "sqlite";  // storage backend (full or short name)
   int max_parallel = 3;
 };

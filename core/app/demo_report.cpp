@@ -2,9 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <sstream>
-
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace switchboard::core {
 namespace {
@@ -77,13 +76,13 @@ void DemoReport::onEvents(const std::string& execution_id, const std::vector<Eve
     auto step = std::find_if(snap->steps.begin(), snap->steps.end(),
                              [&](const StepSnapshot& s) { return s.key == key; });
     if (step == snap->steps.end()) continue;
-    std::string verb = status == "running"     ? "start"
-                       : status == "succeeded" ? "done"
+    std::string verb = status == "running"             ? "start"
+                       : status == "succeeded"         ? "done"
                        : event.type == "step.retrying" ? "retry"
                                                        : status;
-    std::string line = format("  +%6.2fs  %-9s %-26s %-13s", offset, verb.c_str(),
-                              clip(stepLabel(*step), 26).c_str(),
-                              agentName(step->agent_id).c_str());
+    std::string line =
+        format("  +%6.2fs  %-9s %-26s %-13s", offset, verb.c_str(),
+               clip(stepLabel(*step), 26).c_str(), agentName(step->agent_id).c_str());
     if (status == "succeeded" && step->ended_at_ms >= step->started_at_ms) {
       line += format(" %5lld ms  %5lld tokens  $%.4f",
                      static_cast<long long>(step->ended_at_ms - step->started_at_ms),
@@ -107,9 +106,9 @@ Result<ExecutionStatus> DemoReport::printSummary(const std::string& execution_id
                        ? static_cast<double>(e.ended_at_ms - e.started_at_ms) / 1000.0
                        : 0.0;
   out_ << format("  execution %s (%s) %s in %.2f s: %lld steps, %lld succeeded, %lld failed\n",
-                 e.id.c_str(), e.pattern.c_str(), std::string(executionStatusName(e.status)).c_str(),
-                 seconds, static_cast<long long>(e.counts.total),
-                 static_cast<long long>(e.counts.succeeded),
+                 e.id.c_str(), e.pattern.c_str(),
+                 std::string(executionStatusName(e.status)).c_str(), seconds,
+                 static_cast<long long>(e.counts.total), static_cast<long long>(e.counts.succeeded),
                  static_cast<long long>(e.counts.failed + e.counts.timed_out));
   if (!e.error.empty()) out_ << "  reason: " << e.error << "\n";
   if (!e.result_json.empty()) {
@@ -146,8 +145,8 @@ void DemoReport::printTimeline(const ExecutionSnapshot& e) {
   std::int64_t span = 1;
   for (const StepSnapshot* s : steps) span = std::max(span, s->ended_at_ms - origin);
   out_ << "\nTimeline (ms from the execution's start)\n";
-  out_ << format("  %-3s %-26s %-13s %6s %6s %6s  %-*s  %s\n", "#", "step", "agent", "start",
-                 "end", "dur", kBarWidth + 2, "", "overlapped with");
+  out_ << format("  %-3s %-26s %-13s %6s %6s %6s  %-*s  %s\n", "#", "step", "agent", "start", "end",
+                 "dur", kBarWidth + 2, "", "overlapped with");
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const StepSnapshot& s = *steps[i];
     std::int64_t start = s.started_at_ms - origin;
@@ -200,11 +199,11 @@ void DemoReport::printAgents() {
   }
   for (const AgentRecord& a : page->agents) {
     const AgentCounters& c = a.counters;
-    out_ << format("  %-13s %-11s %8lld %4lld %6lld %8lld %8lld  $%.4f\n",
-                   clip(a.name, 13).c_str(), clip(a.role, 11).c_str(),
-                   static_cast<long long>(c.requests), static_cast<long long>(c.successes),
-                   static_cast<long long>(c.failures), static_cast<long long>(c.input_tokens),
-                   static_cast<long long>(c.output_tokens), c.cost_usd);
+    out_ << format("  %-13s %-11s %8lld %4lld %6lld %8lld %8lld  $%.4f\n", clip(a.name, 13).c_str(),
+                   clip(a.role, 11).c_str(), static_cast<long long>(c.requests),
+                   static_cast<long long>(c.successes), static_cast<long long>(c.failures),
+                   static_cast<long long>(c.input_tokens), static_cast<long long>(c.output_tokens),
+                   c.cost_usd);
     total.requests += c.requests;
     total.successes += c.successes;
     total.failures += c.failures;
@@ -214,8 +213,7 @@ void DemoReport::printAgents() {
   }
   out_ << format("  %-13s %-11s %8lld %4lld %6lld %8lld %8lld  $%.4f\n", "all", "",
                  static_cast<long long>(total.requests), static_cast<long long>(total.successes),
-                 static_cast<long long>(total.failures),
-                 static_cast<long long>(total.input_tokens),
+                 static_cast<long long>(total.failures), static_cast<long long>(total.input_tokens),
                  static_cast<long long>(total.output_tokens), total.cost_usd);
 }
 

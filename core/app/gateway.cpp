@@ -28,8 +28,9 @@ Result<std::string> resolveStorageName(PluginRegistry& registry, const std::stri
   }
   std::string names;
   for (const std::string& full : loaded) names += (names.empty() ? "" : ", ") + full;
-  std::string why = "storage backend '" + name + "' is not loaded (loaded: " +
-                    (names.empty() ? std::string("none") : names) + ")";
+  std::string why = "storage backend '" + name +
+                    "' is not loaded (loaded: " + (names.empty() ? std::string("none") : names) +
+                    ")";
   for (const PluginInfo& p : registry.plugins()) {
     if (p.name == name && !p.error.empty()) why += "; it failed: " + p.error;
   }
@@ -80,7 +81,8 @@ Status Gateway::startAll() {
   agent_types_ = std::make_unique<PluginAgentTypes>(&registry_, configs);
   AgentServiceOptions agent_options;
   for (const auto& [name, p] : config.providers) {
-    agent_options.providers[name] = ProviderLimits{p.requests_per_minute, p.tokens_per_minute, p.failure_threshold, p.open_ms};
+    agent_options.providers[name] =
+        ProviderLimits{p.requests_per_minute, p.tokens_per_minute, p.failure_threshold, p.open_ms};
   }
   agents_ = std::make_unique<AgentService>(agent_types_.get(), storage_, sink, agent_options);
   Result<std::int64_t> agents = agents_->load();
@@ -90,7 +92,8 @@ Status Gateway::startAll() {
   registry_.supervisor().setCrashHandler(
       [crashed_agents](const std::string& owner, const ProcessExit&, const std::string& detail) {
         Result<AgentRecord> after = crashed_agents->reportCrash(owner, detail);
-        if (!after.ok()) spdlog::warn("agents: crash of {} not handled: {}", owner, after.status().toString());
+        if (!after.ok())
+          spdlog::warn("agents: crash of {} not handled: {}", owner, after.status().toString());
       });
 
   AgentService* agent_service = agents_.get();
@@ -163,7 +166,7 @@ Status Gateway::startAll() {
 void Gateway::shutdown() {
   if (shut_down_) return;
   shut_down_ = true;
-  stopping_->store(true);  // workflow_run calls waiting for executions return now
+  stopping_->store(true);            // workflow_run calls waiting for executions return now
   if (server_) server_->shutdown();  // running handlers finish first
   if (workflow_tasks_) workflow_tasks_->detach();
   if (events_ && resource_subscription_ != 0) events_->unsubscribe(resource_subscription_);

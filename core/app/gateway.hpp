@@ -1,15 +1,16 @@
 // Gateway: the running orchestrator — storage, event hub, agent and task services, the
 // durable engine, and the MCP server with the surface on top — started and stopped as one.
 //
-// start() builds, in this order: the lock on the data folder (DataDirLock), the storage backend (registry.create<StorageBackend>
-// with the configured backend and its config), the EventHub (open(): ids continue after
-// the stored ones), the AgentService (load()), the TaskService (load()), the pattern
-// catalog and the Engine (recover(): unfinished executions continue from their journals),
-// then the mcp Server with every tool of schemas/tools, the switchboard:// resources and
-// the tool-provider plugins (workflow_run's MCP tasks are its executions: WorkflowTasks). shutdown() (also run by the destructor) takes them down in
-// the reverse order: the Server first (running handlers finish), then the resource
-// notifications, the engine (in-flight calls are cancelled; their executions recover on
-// the next start), the services (agent counters are flushed), the hub and the storage.
+// start() builds, in this order: the lock on the data folder (DataDirLock), the storage backend
+// (registry.create<StorageBackend> with the configured backend and its config), the EventHub
+// (open(): ids continue after the stored ones), the AgentService (load()), the TaskService
+// (load()), the pattern catalog and the Engine (recover(): unfinished executions continue from
+// their journals), then the mcp Server with every tool of schemas/tools, the switchboard://
+// resources and the tool-provider plugins (workflow_run's MCP tasks are its executions:
+// WorkflowTasks). shutdown() (also run by the destructor) takes them down in the reverse order: the
+// Server first (running handlers finish), then the resource notifications, the engine (in-flight
+// calls are cancelled; their executions recover on the next start), the services (agent counters
+// are flushed), the hub and the storage.
 //
 // Ownership: the PluginRegistry is borrowed and must outlive the Gateway; everything else
 // is owned. Thread safety: the accessors may be used from any thread between start() and

@@ -31,12 +31,13 @@ CommandSpec serveCommand() {
             auto options = std::make_shared<ServeSettings>();
             CLI::Option* stdio = command.add_flag("--stdio", options->stdio,
                                                   "One JSON-RPC message per line on stdin/stdout");
-            command.add_option("--http", options->http, "Streamable HTTP on HOST:PORT (default: the config's http.host:http.port)")
+            command
+                .add_option(
+                    "--http", options->http,
+                    "Streamable HTTP on HOST:PORT (default: the config's http.host:http.port)")
                 ->check(CLI::Validator(checkListen, "HOST:PORT"))
                 ->excludes(stdio);
-            return [options](CommandContext& context) {
-              return runServe(context, *options);
-            };
+            return [options](CommandContext& context) { return runServe(context, *options); };
           }};
 }
 

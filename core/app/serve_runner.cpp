@@ -40,7 +40,8 @@ Result<std::unique_ptr<Gateway>> startGateway(CommandContext& context) {
   GatewayOptions options;
   options.config = context.config();
   options.schema_dir = context.schemaDir();
-  Result<std::unique_ptr<Gateway>> gateway = Gateway::start(context.plugins(/*gateway=*/true), std::move(options));
+  Result<std::unique_ptr<Gateway>> gateway =
+      Gateway::start(context.plugins(/*gateway=*/true), std::move(options));
   // Start-up parses manifests, configs and schemas into temporaries; give the pages they
   // leave free back to the system, so an idle gateway's resident memory is what it holds.
   malloc_trim(0);
@@ -81,8 +82,8 @@ int serveHttp(CommandContext& context, const HostPort& listen) {
     context.err() << "serve: " << port.status().toString() << "\n";
     return port.status().code() == StatusCode::kFailedPrecondition ? 2 : 1;
   }
-  std::string host = listen.host.find(':') != std::string::npos ? "[" + listen.host + "]"
-                                                                  : listen.host;
+  std::string host =
+      listen.host.find(':') != std::string::npos ? "[" + listen.host + "]" : listen.host;
   context.err() << "listening on http://" << host << ":" << *port << "/mcp" << std::endl;
 
   int received = 0;

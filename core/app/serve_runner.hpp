@@ -3,8 +3,8 @@
 // SIGINT/SIGTERM, then shut everything down cleanly.
 //
 // HTTP: `--http HOST:PORT` (port 0 picks a free port); with neither --stdio nor --http,
-// HTTP on the config's http.host and http.port (default 127.0.0.1:8765). A host that is not loopback
-// (127.0.0.1, localhost, ::1) is refused unless a bearer token is configured (http.token
+// HTTP on the config's http.host and http.port (default 127.0.0.1:8765). A host that is not
+// loopback (127.0.0.1, localhost, ::1) is refused unless a bearer token is configured (http.token
 // or SWITCHBOARD_HTTP_TOKEN). When the socket is bound it prints exactly
 // `listening on http://HOST:PORT/mcp` on stderr, with the real port.
 // Exit codes: 0 after a clean shutdown, 2 for bad options or a gateway that cannot start,

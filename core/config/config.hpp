@@ -70,7 +70,7 @@ struct Config {
   Http http;
   Engine engine;
   std::map<std::string, Provider> providers;  // by agent type short name
-  std::filesystem::path source;  // the file loaded, empty when none
+  std::filesystem::path source;               // the file loaded, empty when none
 
   // Defaults plus environment overrides (no file). InvalidArgument for a bad variable.
   static Result<Config> defaults(const Environment& env);

@@ -30,8 +30,8 @@ class AgentDirectory {
   virtual Result<AgentHandle> resolve(const std::string& agent_id,
                                       const std::string& capability) = 0;
   // Called once per finished call (any status) with what it used.
-  virtual void callFinished(const std::string& agent_id, const Status& status,
-                            const Usage& usage, double wall_ms) = 0;
+  virtual void callFinished(const std::string& agent_id, const Status& status, const Usage& usage,
+                            double wall_ms) = 0;
 };
 
 }  // namespace switchboard::core

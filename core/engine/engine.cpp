@@ -2,11 +2,11 @@
 // engine_loop.cpp, loading/recovery/rewind in engine_recovery.cpp.
 #include "core/engine/engine.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <exception>
 #include <utility>
-
-#include <spdlog/spdlog.h>
 
 #include "core/engine/engine_internal.hpp"
 
@@ -96,7 +96,8 @@ Result<ExecutionPage> Engine::list(const ExecutionFilter& filter, const std::str
   std::string after = cursor;
   const std::int64_t chunk = std::max<std::int64_t>(limit, 100);
   while (static_cast<std::int64_t>(page.items.size()) < limit) {
-    Result<std::vector<Record>> records = config_.storage->list(kExecutionsCollection, after, chunk);
+    Result<std::vector<Record>> records =
+        config_.storage->list(kExecutionsCollection, after, chunk);
     if (!records.ok()) return records.status();
     for (const Record& r : *records) {
       after = r.id;
@@ -132,8 +133,8 @@ Status Engine::pause(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   ExecutionState* exec = find(id);
   if (exec == nullptr) {
-    return Status::failedPrecondition("execution " + id +
-                                      " is not active (unknown or already ended); nothing to pause");
+    return Status::failedPrecondition(
+        "execution " + id + " is not active (unknown or already ended); nothing to pause");
   }
   if (exec->status == ExecutionStatus::kPaused) {
     return Status::failedPrecondition("execution " + id + " is already paused; resume it instead");
@@ -152,12 +153,13 @@ Status Engine::resume(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   ExecutionState* exec = find(id);
   if (exec == nullptr || exec->status != ExecutionStatus::kPaused) {
-    std::string now = exec == nullptr ? "not active" : std::string(executionStatusName(exec->status));
+    std::string now =
+        exec == nullptr ? "not active" : std::string(executionStatusName(exec->status));
     return Status::failedPrecondition("execution " + id + " is " + now +
                                       ", not paused; only a paused execution can be resumed");
   }
   setStatus(*exec, exec->started_at_ms == 0 && exec->needs_start ? ExecutionStatus::kQueued
-                                                                  : ExecutionStatus::kRunning);
+                                                                 : ExecutionStatus::kRunning);
   dirty_.push_back(exec->uid);
   wake();
   return Status();
@@ -167,9 +169,11 @@ Status Engine::cancel(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   ExecutionState* exec = find(id);
   if (exec == nullptr || isTerminal(exec->status)) {
-    std::string now = exec == nullptr ? "not active" : std::string(executionStatusName(exec->status));
-    return Status::failedPrecondition("execution " + id + " is " + now +
-                                      "; only a queued, running or paused execution can be cancelled");
+    std::string now =
+        exec == nullptr ? "not active" : std::string(executionStatusName(exec->status));
+    return Status::failedPrecondition(
+        "execution " + id + " is " + now +
+        "; only a queued, running or paused execution can be cancelled");
   }
   finish(*exec, ExecutionStatus::kCancelled, "cancelled on request", StepStatus::kCancelled);
   wake();
@@ -203,8 +207,8 @@ Status Engine::waitStored(const std::string& id, std::int64_t timeout_ms) {
     if (exec == nullptr) break;  // evicted: it was stored long ago, or never existed
     if (exec->stored) return Status();
     if (isTerminal(exec->status) && exec->terminal_committed) {
-      return Status::unavailable("execution " + id + " ended before it could be stored: " +
-                                 exec->error);
+      return Status::unavailable("execution " + id +
+                                 " ended before it could be stored: " + exec->error);
     }
     if (done_cv_.wait_until(lock, deadline) == std::cv_status::timeout) {
       exec = find(id);

@@ -52,11 +52,11 @@ namespace switchboard::core {
 using PatternResolver = std::function<Result<std::shared_ptr<WorkflowPattern>>(const std::string&)>;
 
 struct EngineConfig {
-  StorageBackend* storage = nullptr;  // required
-  AgentDirectory* directory = nullptr;  // required
-  EventHub* events = nullptr;           // required
-  PatternResolver resolver;             // required for recover() and for rewinding
-                                        // executions that are no longer in memory
+  StorageBackend* storage = nullptr;           // required
+  AgentDirectory* directory = nullptr;         // required
+  EventHub* events = nullptr;                  // required
+  PatternResolver resolver;                    // required for recover() and for rewinding
+                                               // executions that are no longer in memory
   std::int32_t global_max_concurrency = 1024;  // in-flight steps over all executions
   std::uint64_t jitter_seed = 0x5eed;          // backoff jitter only; never decisions
   std::size_t max_terminal_in_memory = 256;    // older terminal executions are read from
@@ -74,8 +74,8 @@ class Engine {
   // it. InvalidArgument for bad options or when the pattern rejects the input
   // (createDecider's message).
   Result<std::string> startExecution(const std::string& pattern_name,
-                                     std::shared_ptr<WorkflowPattern> pattern,
-                                     ExecutionInput input, ExecutionOptions options);
+                                     std::shared_ptr<WorkflowPattern> pattern, ExecutionInput input,
+                                     ExecutionOptions options);
 
   // NotFound for an unknown id; DataLoss when its stored form is unreadable.
   Result<ExecutionSnapshot> get(const std::string& id, bool with_steps = true);

@@ -3,17 +3,17 @@
 // Internal to core/engine.
 #pragma once
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <exception>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "core/engine/engine.hpp"
 
@@ -28,8 +28,8 @@ struct Engine::InboxItem {
   std::uint64_t token = 0;
   std::string agent_id;
   double wall_ms = 0;
-  Usage usage;        // kUsage: cumulative so far
-  AgentReply reply;   // kDone
+  Usage usage;       // kUsage: cumulative so far
+  AgentReply reply;  // kDone
 };
 
 // Agent callbacks append here; the loop drains it. Outlives the Engine when a late
@@ -67,8 +67,12 @@ class Engine::Callback : public AgentCallback {
  public:
   Callback(std::shared_ptr<Inbox> inbox, std::uint64_t uid, std::size_t step, std::uint64_t token,
            std::string agent_id)
-      : inbox_(std::move(inbox)), uid_(uid), step_(step), token_(token),
-        agent_id_(std::move(agent_id)), started_us_(steadyUs()) {}
+      : inbox_(std::move(inbox)),
+        uid_(uid),
+        step_(step),
+        token_(token),
+        agent_id_(std::move(agent_id)),
+        started_us_(steadyUs()) {}
 
   void onProgress(std::string_view) noexcept override {}
 

@@ -1,11 +1,11 @@
 // Engine: the loop — inbox, timers, deciding, dispatching and the group commit.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cmath>
 #include <exception>
-#include <utility>
-
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include <utility>
 
 #include "core/engine/engine.hpp"
 #include "core/engine/engine_internal.hpp"
@@ -173,7 +173,8 @@ void Engine::fireTimers(std::int64_t now_us) {
       step.agent.reset();
       releaseSlot(exec, step);
       step.token = 0;
-      std::int64_t ms = step.spec.timeout_ms > 0 ? step.spec.timeout_ms : exec.options.step_timeout_ms;
+      std::int64_t ms =
+          step.spec.timeout_ms > 0 ? step.spec.timeout_ms : exec.options.step_timeout_ms;
       attemptFailed(exec, t.step,
                     Status::deadlineExceeded("attempt " + std::to_string(step.attempts) +
                                              " timed out after " + std::to_string(ms) + " ms"),
@@ -188,7 +189,8 @@ void Engine::startDecider(ExecutionState& exec) {
   if (exec.status == ExecutionStatus::kQueued) setStatus(exec, ExecutionStatus::kRunning);
   std::int64_t now = steadyUs();
   if (exec.options.execution_timeout_ms > 0) {
-    timers_.push_back({now + exec.options.execution_timeout_ms * 1000, kExecutionTimeout, exec.uid, 0, 0});
+    timers_.push_back(
+        {now + exec.options.execution_timeout_ms * 1000, kExecutionTimeout, exec.uid, 0, 0});
     std::push_heap(timers_.begin(), timers_.end(), std::greater<Timer>());
   }
   if (exec.options.budget.max_wall_ms > 0) {
@@ -305,7 +307,8 @@ void Engine::addStep(ExecutionState& exec, StepSpec spec) {
 void Engine::attemptFailed(ExecutionState& exec, std::size_t i, const Status& why, bool timed_out) {
   StepState& step = exec.steps[i];
   step.error = why.toString();
-  std::int32_t max = step.spec.max_attempts > 0 ? step.spec.max_attempts : exec.options.max_attempts;
+  std::int32_t max =
+      step.spec.max_attempts > 0 ? step.spec.max_attempts : exec.options.max_attempts;
   if (isTerminal(exec.status)) return;
   if (why.code() == StatusCode::kResourceExhausted) {
     // An agent's budget (or a limit the agent enforces, like max turns) ran out: retrying
@@ -315,8 +318,9 @@ void Engine::attemptFailed(ExecutionState& exec, std::size_t i, const Status& wh
     step.ended_at_ms = wallMs();
     writeStep(exec, step, "step.settled");
     finish(exec, ExecutionStatus::kBudgetExceeded,
-           "step " + step.spec.key + " exceeded a budget: " + why.message() + " (the execution had spent " +
-               std::to_string(exec.usage.totalTokens()) + " tokens, $" + std::to_string(exec.usage.cost_usd) + ")",
+           "step " + step.spec.key + " exceeded a budget: " + why.message() +
+               " (the execution had spent " + std::to_string(exec.usage.totalTokens()) +
+               " tokens, $" + std::to_string(exec.usage.cost_usd) + ")",
            StepStatus::kCancelled);
     return;
   }
@@ -407,11 +411,13 @@ void Engine::dispatch(std::uint64_t uid, std::size_t i, std::uint64_t token) {
   AgentRequest request;
   request.request_id = exec.id + "/" + step.spec.key;
   request.input_json = step.spec.input_json;
-  std::int64_t timeout_ms = step.spec.timeout_ms > 0 ? step.spec.timeout_ms : exec.options.step_timeout_ms;
+  std::int64_t timeout_ms =
+      step.spec.timeout_ms > 0 ? step.spec.timeout_ms : exec.options.step_timeout_ms;
   request.timeout_ms = timeout_ms;
   // What is left of the execution's budgets, so agents that can stop themselves do.
   const BudgetLimits& budget = exec.options.budget;
-  if (budget.max_cost_usd > 0) request.max_cost_usd = std::max(budget.max_cost_usd - exec.usage.cost_usd, 1e-9);
+  if (budget.max_cost_usd > 0)
+    request.max_cost_usd = std::max(budget.max_cost_usd - exec.usage.cost_usd, 1e-9);
   if (budget.max_tokens > 0) {
     request.max_tokens = std::max<std::int64_t>(budget.max_tokens - exec.usage.totalTokens(), 1);
   }
@@ -448,7 +454,8 @@ void Engine::checkBudget(ExecutionState& exec) {
     why = "the cost budget of $" + std::to_string(b.max_cost_usd) + " was exceeded ($" +
           std::to_string(exec.usage.cost_usd) + " spent)";
   }
-  if (!why.empty()) finish(exec, ExecutionStatus::kBudgetExceeded, why, StepStatus::kBudgetExceeded);
+  if (!why.empty())
+    finish(exec, ExecutionStatus::kBudgetExceeded, why, StepStatus::kBudgetExceeded);
 }
 
 void Engine::finish(ExecutionState& exec, ExecutionStatus status, std::string error,
@@ -460,7 +467,8 @@ void Engine::finish(ExecutionState& exec, ExecutionStatus status, std::string er
   if (exec.counts.pending + exec.counts.running > 0) {
     for (StepState& step : exec.steps) {
       if (isSettled(step.status)) continue;
-      StepStatus to = status == ExecutionStatus::kCancelled ? StepStatus::kCancelled : StepStatus::kSkipped;
+      StepStatus to =
+          status == ExecutionStatus::kCancelled ? StepStatus::kCancelled : StepStatus::kSkipped;
       if (step.status == StepStatus::kRunning && step.token != 0) {
         if (step.call) step.call->cancel();
         step.call.reset();
@@ -497,8 +505,8 @@ void Engine::writeStep(ExecutionState& exec, StepState& step, const char* event_
 void Engine::writeExecution(ExecutionState& exec) {
   batch_.puts.push_back(Record{kExecutionsCollection, exec.id, encodeExecution(exec)});
   std::string data = "{\"execution_id\":" + nlohmann::json(exec.id).dump() + ",\"status\":\"" +
-                     std::string(executionStatusName(exec.status)) + "\",\"error\":" +
-                     nlohmann::json(exec.error).dump() + "}";
+                     std::string(executionStatusName(exec.status)) +
+                     "\",\"error\":" + nlohmann::json(exec.error).dump() + "}";
   staged_events_.push_back(
       EventHub::pending("execution/" + exec.id, "execution.status", std::move(data)));
 }

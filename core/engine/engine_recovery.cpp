@@ -1,9 +1,9 @@
 // Engine: loading executions from the store, recovery after a restart, and rewind.
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <utility>
-
-#include <spdlog/spdlog.h>
 
 #include "core/engine/engine.hpp"
 #include "core/engine/engine_internal.hpp"

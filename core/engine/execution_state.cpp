@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 #include "core/agents/usage_json.hpp"
@@ -14,14 +13,22 @@ using nlohmann::json;
 
 std::int64_t* countSlot(ExecutionCounts& c, StepStatus s) {
   switch (s) {
-    case StepStatus::kPending: return &c.pending;
-    case StepStatus::kRunning: return &c.running;
-    case StepStatus::kSucceeded: return &c.succeeded;
-    case StepStatus::kFailed: return &c.failed;
-    case StepStatus::kCancelled: return &c.cancelled;
-    case StepStatus::kTimedOut: return &c.timed_out;
-    case StepStatus::kSkipped: return &c.skipped;
-    case StepStatus::kBudgetExceeded: return &c.budget_exceeded;
+    case StepStatus::kPending:
+      return &c.pending;
+    case StepStatus::kRunning:
+      return &c.running;
+    case StepStatus::kSucceeded:
+      return &c.succeeded;
+    case StepStatus::kFailed:
+      return &c.failed;
+    case StepStatus::kCancelled:
+      return &c.cancelled;
+    case StepStatus::kTimedOut:
+      return &c.timed_out;
+    case StepStatus::kSkipped:
+      return &c.skipped;
+    case StepStatus::kBudgetExceeded:
+      return &c.budget_exceeded;
   }
   return &c.pending;
 }
@@ -30,11 +37,21 @@ void appendString(std::string& out, const std::string& s) {
   out += '"';
   for (unsigned char ch : s) {
     switch (ch) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (ch < 0x20) {
           char buf[8];

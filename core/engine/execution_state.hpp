@@ -64,14 +64,14 @@ struct ExecutionState {
 
   std::vector<StepState> steps;
   std::unordered_map<std::string, std::size_t> index;  // key -> steps[i]
-  std::deque<std::size_t> ready;                        // pending, waiting for a slot
+  std::deque<std::size_t> ready;                       // pending, waiting for a slot
   ExecutionCounts counts;
   Usage usage;
   std::int64_t next_seq = 1;
   std::int32_t in_flight = 0;
-  bool needs_start = false;      // decider.start() not yet called
-  bool waiting_global = false;   // queued for a global concurrency slot
-  bool replaying = false;        // recover/rewind is feeding the journal to the decider
+  bool needs_start = false;         // decider.start() not yet called
+  bool waiting_global = false;      // queued for a global concurrency slot
+  bool replaying = false;           // recover/rewind is feeding the journal to the decider
   bool terminal_committed = false;  // the terminal record is durable; waiters may wake
   bool stored = false;              // a record of it has been committed (or it was loaded)
 

@@ -1,9 +1,8 @@
 #include "core/engine/execution_types.hpp"
 
 #include <array>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "core/agents/usage_json.hpp"
 
@@ -13,11 +12,11 @@ namespace {
 using nlohmann::json;
 
 constexpr std::array<std::string_view, 9> kExecutionNames = {
-    "queued", "running", "paused", "completed", "failed",
+    "queued",    "running",         "paused",  "completed", "failed",
     "cancelled", "budget_exceeded", "blocked", "timed_out"};
-constexpr std::array<std::string_view, 8> kStepNames = {
-    "pending", "running", "succeeded", "failed", "cancelled", "timed_out", "skipped",
-    "budget_exceeded"};
+constexpr std::array<std::string_view, 8> kStepNames = {"pending", "running",        "succeeded",
+                                                        "failed",  "cancelled",      "timed_out",
+                                                        "skipped", "budget_exceeded"};
 
 json embedded(const std::string& text) {
   if (text.empty()) return nullptr;

@@ -44,7 +44,7 @@ struct BackoffPolicy {
   double jitter = 0.2;  // each delay is reduced by up to this fraction, at random
 };
 
-struct BudgetLimits {  // 0 = unlimited
+struct BudgetLimits {          // 0 = unlimited
   std::int64_t max_steps = 0;  // distinct steps the execution may start
   std::int64_t max_tokens = 0;
   double max_cost_usd = 0.0;
@@ -107,8 +107,8 @@ struct ExecutionSnapshot {
   std::int64_t created_at_ms = 0;
   std::int64_t started_at_ms = 0;
   std::int64_t ended_at_ms = 0;
-  std::string parent_id;         // set on an execution made by rewind()
-  std::string rewound_from_step; // the step it was rewound to
+  std::string parent_id;          // set on an execution made by rewind()
+  std::string rewound_from_step;  // the step it was rewound to
   ExecutionOptions options;
   std::vector<StepSnapshot> steps;  // journal order (seq); empty when not requested
 

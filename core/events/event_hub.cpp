@@ -1,11 +1,11 @@
 #include "core/events/event_hub.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 #include <exception>
-#include <utility>
-
 #include <nlohmann/json.hpp>
-#include <spdlog/spdlog.h>
+#include <utility>
 
 namespace switchboard::core {
 namespace {
@@ -16,9 +16,7 @@ std::int64_t nowMs() {
       .count();
 }
 
-void appendQuoted(std::string& out, const std::string& text) {
-  out += nlohmann::json(text).dump();
-}
+void appendQuoted(std::string& out, const std::string& text) { out += nlohmann::json(text).dump(); }
 
 // The stored form: {"type":..,"time_ms":..,"data":..}. data_json is trusted JSON text.
 std::string recordJson(const Event& e) {

@@ -104,8 +104,8 @@ class EventHub {
   std::mutex commit_mu_;  // numbering + apply + deliver, in id order
 
   mutable std::mutex mu_;
-  std::condition_variable cv_;             // wakes the delivery thread
-  std::condition_variable idle_cv_;        // signals that a callback finished
+  std::condition_variable cv_;       // wakes the delivery thread
+  std::condition_variable idle_cv_;  // signals that a callback finished
   std::map<std::uint64_t, std::shared_ptr<Subscriber>> subscribers_;
   std::uint64_t next_subscription_ = 1;
   std::uint64_t running_subscription_ = 0;  // whose callback runs now (0 = none)

@@ -7,8 +7,8 @@ namespace switchboard::core {
 HostLog::HostLog(std::string plugin_name, std::shared_ptr<ProcessSupervisor> supervisor)
     : plugin_name_(std::move(plugin_name)), supervisor_(std::move(supervisor)) {}
 
-Result<std::unique_ptr<Process>> HostLog::spawn(const ProcessSpec& spec,
-                                                std::shared_ptr<ProcessObserver> observer) noexcept {
+Result<std::unique_ptr<Process>> HostLog::spawn(
+    const ProcessSpec& spec, std::shared_ptr<ProcessObserver> observer) noexcept {
   if (!supervisor_) return Status::unavailable("this host runs no processes");
   return supervisor_->spawn(spec, std::move(observer));
 }

@@ -20,8 +20,8 @@ class HostLog final : public Host {
  public:
   HostLog(std::string plugin_name, std::shared_ptr<ProcessSupervisor> supervisor);
   void log(LogLevel level, std::string_view message) noexcept override;
-  Result<std::unique_ptr<Process>> spawn(const ProcessSpec& spec,
-                                         std::shared_ptr<ProcessObserver> observer) noexcept override;
+  Result<std::unique_ptr<Process>> spawn(
+      const ProcessSpec& spec, std::shared_ptr<ProcessObserver> observer) noexcept override;
   const std::string& pluginName() const { return plugin_name_; }
 
  private:

@@ -197,8 +197,8 @@ Result<std::shared_ptr<PluginRegistry::Loaded>> PluginRegistry::loadedPlugin(
   if (!loaded.ok()) {
     info->state = PluginState::kFailed;
     info->error = loaded.status().message();
-    spdlog::warn("plugin {} ({}) failed to load on first use: {}", info->name,
-                 info->dir.string(), info->error);
+    spdlog::warn("plugin {} ({}) failed to load on first use: {}", info->name, info->dir.string(),
+                 info->error);
     return loaded.status().withContext("plugin '" + info->name + "' failed to load");
   }
   info->config_schema_json = schemaText((*loaded)->plugin);

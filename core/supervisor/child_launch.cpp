@@ -63,7 +63,8 @@ Status checkExecutable(const std::string& path) {
     return Status::permissionDenied("cannot run " + path + ": " + errnoText(errno));
   }
   if (!S_ISREG(st.st_mode)) return Status::permissionDenied(path + " is not a regular file");
-  if (::access(path.c_str(), X_OK) != 0) return Status::permissionDenied(path + " is not executable");
+  if (::access(path.c_str(), X_OK) != 0)
+    return Status::permissionDenied(path + " is not executable");
   return Status();
 }
 
@@ -118,7 +119,8 @@ Result<ChildLaunch> ChildLaunch::prepare(const ProcessSpec& spec) {
     return Status::invalidArgument("a process needs a program: argv is empty");
   }
   for (const std::string& arg : spec.argv) {
-    if (arg.find('\0') != std::string::npos) return Status::invalidArgument("an argument holds a NUL byte");
+    if (arg.find('\0') != std::string::npos)
+      return Status::invalidArgument("an argument holds a NUL byte");
   }
   ChildLaunch launch;
   launch.env_ = childEnvironment(spec);

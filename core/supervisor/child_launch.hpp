@@ -22,7 +22,7 @@ namespace switchboard::core {
 struct StartedChild {
   int pid = -1;
   int pidfd = -1;
-  int stdin_fd = -1;  // write end, non-blocking; -1 unless ProcessSpec::pipe_stdin
+  int stdin_fd = -1;   // write end, non-blocking; -1 unless ProcessSpec::pipe_stdin
   int stdout_fd = -1;  // read ends, non-blocking
   int stderr_fd = -1;
 };

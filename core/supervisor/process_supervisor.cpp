@@ -1,13 +1,12 @@
 #include "core/supervisor/process_supervisor.hpp"
 
 #include <signal.h>
+#include <spdlog/spdlog.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <atomic>
@@ -35,7 +34,7 @@ std::int64_t nowUs() {
       .count();
 }
 
-constexpr std::int64_t kDrainUs = 1'000'000;          // pipes held open by escaped grandchildren
+constexpr std::int64_t kDrainUs = 1'000'000;           // pipes held open by escaped grandchildren
 constexpr std::size_t kMaxLineBytes = 64 << 20;        // a longer stdout line is delivered in parts
 constexpr std::uint64_t kWakeKey = ~std::uint64_t{0};  // epoll key of the eventfd
 
@@ -122,7 +121,8 @@ class ProcessSupervisor::Impl : public std::enable_shared_from_this<ProcessSuper
 
   // The thread starts with the first spawn(), so a gateway that runs no process has none.
   void startOnce() {
-    std::call_once(started_, [this] { thread_ = std::thread([self = shared_from_this()] { self->run(); }); });
+    std::call_once(started_,
+                   [this] { thread_ = std::thread([self = shared_from_this()] { self->run(); }); });
   }
 
   void shutdown() {
@@ -145,7 +145,8 @@ class ProcessSupervisor::Impl : public std::enable_shared_from_this<ProcessSuper
     crash_handler_ = std::move(handler);
   }
 
-  Result<std::shared_ptr<Child>> spawn(const ProcessSpec& spec, std::shared_ptr<ProcessObserver> observer);
+  Result<std::shared_ptr<Child>> spawn(const ProcessSpec& spec,
+                                       std::shared_ptr<ProcessObserver> observer);
 
   // Process handle operations.
   bool writeStdin(const std::shared_ptr<Child>& c, std::string_view bytes) {
@@ -181,7 +182,8 @@ class ProcessSupervisor::Impl : public std::enable_shared_from_this<ProcessSuper
   }
   // The handle is gone: no more callbacks; kill the group if it still runs.
   void detach(const std::shared_ptr<Child>& c) {
-    std::shared_ptr<ProcessObserver> gone;  // released after the lock: its destructor may detach too
+    std::shared_ptr<ProcessObserver>
+        gone;  // released after the lock: its destructor may detach too
     std::unique_lock lock(mu_);
     if (!c->reaped) {
       c->host_signalled = true;
@@ -211,7 +213,8 @@ class ProcessSupervisor::Impl : public std::enable_shared_from_this<ProcessSuper
       r.rss_kb += c->stats.rss_kb;
       r.peak_rss_kb = std::max(r.peak_rss_kb, c->stats.peak_rss_kb);
       r.cpu_ms += c->stats.cpu_ms;
-      if (oldest == 0 || (c->last_sample_us != 0 && c->last_sample_us < oldest)) oldest = c->last_sample_us;
+      if (oldest == 0 || (c->last_sample_us != 0 && c->last_sample_us < oldest))
+        oldest = c->last_sample_us;
     }
     if (r.running > 0 && oldest != 0) r.last_sample_age_ms = (nowUs() - oldest) / 1000;
     return r;
@@ -273,9 +276,10 @@ class ProcessSupervisor::Impl : public std::enable_shared_from_this<ProcessSuper
   std::unique_lock<std::mutex>* loop_lock_ = nullptr;  // the loop's lock, for deliver()
 };
 
-Result<std::shared_ptr<Child>> ProcessSupervisor::Impl::spawn(const ProcessSpec& spec,
-                                                              std::shared_ptr<ProcessObserver> observer) {
-  if (epoll_ < 0 || wake_ < 0) return Status::unavailable("the process supervisor could not start (epoll)");
+Result<std::shared_ptr<Child>> ProcessSupervisor::Impl::spawn(
+    const ProcessSpec& spec, std::shared_ptr<ProcessObserver> observer) {
+  if (epoll_ < 0 || wake_ < 0)
+    return Status::unavailable("the process supervisor could not start (epoll)");
   Result<ChildLaunch> launch = ChildLaunch::prepare(spec);
   if (!launch.ok()) return launch.status();
   startOnce();
@@ -355,7 +359,9 @@ void ProcessSupervisor::Impl::run() {
     lock.unlock();
     int n = ::epoll_wait(epoll_, events.data(), static_cast<int>(events.size()), timeout_ms);
     lock.lock();
-    for (int i = 0; i < n; ++i) onEvent(events[static_cast<std::size_t>(i)].data.u64, events[static_cast<std::size_t>(i)].events);
+    for (int i = 0; i < n; ++i)
+      onEvent(events[static_cast<std::size_t>(i)].data.u64,
+              events[static_cast<std::size_t>(i)].events);
     now = nowUs();
     std::vector<std::shared_ptr<Child>> done;
     for (auto& [serial, c] : children_) {
@@ -538,8 +544,8 @@ void ProcessSupervisor::Impl::report(const std::shared_ptr<Child>& c) {
   OwnerTotals& totals = owners_[c->owner];
   totals.ended_cpu_ms += c->stats.cpu_ms;
   totals.peak_rss_kb = std::max(totals.peak_rss_kb, c->stats.peak_rss_kb);
-  const bool crashed = (c->exit.signal != 0 && !c->exit.killed_by_host) ||
-                       (c->persistent && !c->host_signalled);
+  const bool crashed =
+      (c->exit.signal != 0 && !c->exit.killed_by_host) || (c->persistent && !c->host_signalled);
   if (crashed) ++totals.crashes;
   ProcessExit exit = c->exit;
   ProcessStats stats = c->stats;
@@ -621,10 +627,12 @@ ProcessSupervisor::ProcessSupervisor() : impl_(std::make_shared<Impl>()) {}
 
 ProcessSupervisor::~ProcessSupervisor() { impl_->shutdown(); }
 
-void ProcessSupervisor::setCrashHandler(CrashHandler handler) { impl_->setCrashHandler(std::move(handler)); }
+void ProcessSupervisor::setCrashHandler(CrashHandler handler) {
+  impl_->setCrashHandler(std::move(handler));
+}
 
-Result<std::unique_ptr<Process>> ProcessSupervisor::spawn(const ProcessSpec& spec,
-                                                          std::shared_ptr<ProcessObserver> observer) noexcept {
+Result<std::unique_ptr<Process>> ProcessSupervisor::spawn(
+    const ProcessSpec& spec, std::shared_ptr<ProcessObserver> observer) noexcept {
   try {
     Result<std::shared_ptr<Child>> child = impl_->spawn(spec, std::move(observer));
     if (!child.ok()) return child.status();
@@ -634,6 +642,8 @@ Result<std::unique_ptr<Process>> ProcessSupervisor::spawn(const ProcessSpec& spe
   }
 }
 
-OwnerResources ProcessSupervisor::resources(std::string_view owner) const { return impl_->resources(owner); }
+OwnerResources ProcessSupervisor::resources(std::string_view owner) const {
+  return impl_->resources(owner);
+}
 
 }  // namespace switchboard::core

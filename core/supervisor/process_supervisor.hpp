@@ -30,12 +30,12 @@ namespace switchboard::core {
 
 // What the supervisor knows about one owner's processes, for agent_get.
 struct OwnerResources {
-  std::int64_t running = 0;      // processes running now
-  std::int64_t started = 0;      // processes started in all
-  std::int64_t crashes = 0;      // of them, ended by a crash
-  std::int64_t rss_kb = 0;       // resident set of those running, at the last sample
-  std::int64_t peak_rss_kb = 0;  // the highest of any one process
-  double cpu_ms = 0.0;           // CPU time of all, running and ended
+  std::int64_t running = 0;              // processes running now
+  std::int64_t started = 0;              // processes started in all
+  std::int64_t crashes = 0;              // of them, ended by a crash
+  std::int64_t rss_kb = 0;               // resident set of those running, at the last sample
+  std::int64_t peak_rss_kb = 0;          // the highest of any one process
+  double cpu_ms = 0.0;                   // CPU time of all, running and ended
   std::int64_t last_sample_age_ms = -1;  // how long ago the running ones were last sampled
 };
 
@@ -43,8 +43,8 @@ class ProcessSupervisor {
  public:
   static constexpr std::int64_t kSampleMs = 250;
   // Called on the supervisor's thread once per crash; must not block for long.
-  using CrashHandler =
-      std::function<void(const std::string& owner, const ProcessExit& exit, const std::string& detail)>;
+  using CrashHandler = std::function<void(const std::string& owner, const ProcessExit& exit,
+                                          const std::string& detail)>;
 
   ProcessSupervisor();
   ~ProcessSupervisor();

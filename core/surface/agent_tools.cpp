@@ -11,8 +11,8 @@
 namespace switchboard::core {
 namespace {
 
-using nlohmann::json;
 using mcp::server::RequestContext;
+using nlohmann::json;
 
 std::string describe(const AgentRecord& a) {
   return "agent '" + a.name + "' (" + a.id + ", " + a.type + ") is " +
@@ -49,7 +49,8 @@ Result<ToolOutput> list(AgentService& agents, const json& args) {
   if (!status.empty()) filter.status = parseAgentStatus(status);
   filter.role = stringArg(args, "role");
   filter.capability = stringArg(args, "capability");
-  Result<AgentPage> page = agents.list(filter, stringArg(args, "cursor"), intArg(args, "limit", 50));
+  Result<AgentPage> page =
+      agents.list(filter, stringArg(args, "cursor"), intArg(args, "limit", 50));
   if (!page.ok()) return page.status();
   json items = json::array();
   for (const AgentRecord& a : page->agents) items.push_back(toJson(a));
@@ -84,7 +85,8 @@ Result<ToolOutput> control(AgentService& agents, const json& args) {
   if (!after.ok()) return after.status();
   json out{{"agent", toJson(*after)},
            {"previous_status", std::string(agentStatusName(before->status))}};
-  return ToolOutput{std::move(out), std::string(agentActionName(*action)) + ": " + describe(*after)};
+  return ToolOutput{std::move(out),
+                    std::string(agentActionName(*action)) + ": " + describe(*after)};
 }
 
 Result<ToolOutput> remove(AgentService& agents, const json& args) {
@@ -105,15 +107,11 @@ Result<ToolOutput> ask(AgentService& agents, const json& args) {
   const AskResult& a = *answer;
   if (!a.status.ok()) {
     // The call ran and failed: the caller sees the outcome as a tool error it can act on.
-    return Status(a.status.code(), "agent " + a.agent_id + " did not answer: " +
-                                       a.status.message());
+    return Status(a.status.code(),
+                  "agent " + a.agent_id + " did not answer: " + a.status.message());
   }
-  json out{{"agent_id", a.agent_id},
-           {"status", "succeeded"},
-           {"text", a.text},
-           {"output", a.output},
-           {"usage", usageToJson(a.usage)},
-           {"duration_ms", a.wall_ms}};
+  json out{{"agent_id", a.agent_id}, {"status", "succeeded"},         {"text", a.text},
+           {"output", a.output},     {"usage", usageToJson(a.usage)}, {"duration_ms", a.wall_ms}};
   std::string text = a.text.empty() ? a.output.dump() : a.text;
   return ToolOutput{std::move(out), text};
 }
@@ -131,22 +129,24 @@ Status registerAgentTools(mcp::server::Server& server, const ToolCatalog& catalo
   SB_RETURN_IF_ERROR(bind("agent_create", &create));
   SB_RETURN_IF_ERROR(bind("agent_list", &list));
   PluginRegistry* plugins = services.plugins;
-  SB_RETURN_IF_ERROR(catalog.add(server, "agent_get", [agents, plugins](const json& args, RequestContext&) {
-    Result<ToolOutput> out = agentOutput(agents->get(stringArg(args, "agent_id")), "");
-    if (out.ok() && plugins != nullptr) {
-      // What the supervisor sees of the agent's processes right now.
-      const std::string id = out->structured["agent"].value("id", "");
-      OwnerResources r = plugins->supervisor().resources(id);
-      out->structured["agent"]["resources"] = json{{"processes_running", r.running},
-                                                   {"processes_started", r.started},
-                                                   {"crashes", r.crashes},
-                                                   {"rss_kb", r.rss_kb},
-                                                   {"peak_rss_kb", r.peak_rss_kb},
-                                                   {"cpu_ms", r.cpu_ms},
-                                                   {"last_sample_age_ms", r.last_sample_age_ms}};
-    }
-    return out;
-  }));
+  SB_RETURN_IF_ERROR(
+      catalog.add(server, "agent_get", [agents, plugins](const json& args, RequestContext&) {
+        Result<ToolOutput> out = agentOutput(agents->get(stringArg(args, "agent_id")), "");
+        if (out.ok() && plugins != nullptr) {
+          // What the supervisor sees of the agent's processes right now.
+          const std::string id = out->structured["agent"].value("id", "");
+          OwnerResources r = plugins->supervisor().resources(id);
+          out->structured["agent"]["resources"] =
+              json{{"processes_running", r.running},
+                   {"processes_started", r.started},
+                   {"crashes", r.crashes},
+                   {"rss_kb", r.rss_kb},
+                   {"peak_rss_kb", r.peak_rss_kb},
+                   {"cpu_ms", r.cpu_ms},
+                   {"last_sample_age_ms", r.last_sample_age_ms}};
+        }
+        return out;
+      }));
   SB_RETURN_IF_ERROR(bind("agent_update", &update));
   SB_RETURN_IF_ERROR(bind("agent_control", &control));
   SB_RETURN_IF_ERROR(bind("agent_delete", &remove));

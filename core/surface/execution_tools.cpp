@@ -74,9 +74,7 @@ Result<ToolOutput> control(Engine& engine, const json& args) {
     Result<json> e = executionView(engine, *fork, false);
     if (!e.ok()) return e.status();
     std::string text = "rewound " + id + " to step " + step + ": new " + summary(*e);
-    return ToolOutput{json{{"execution", std::move(*e)},
-                           {"forked_from", id},
-                           {"action", action}},
+    return ToolOutput{json{{"execution", std::move(*e)}, {"forked_from", id}, {"action", action}},
                       text};
   }
   Status done;
@@ -118,9 +116,9 @@ Status registerExecutionTools(mcp::server::Server& server, const ToolCatalog& ca
   SB_RETURN_IF_ERROR(catalog.add(server, "execution_get", [engine](const json& a, RequestContext&) {
     return get(*engine, a);
   }));
-  SB_RETURN_IF_ERROR(catalog.add(server, "execution_list", [services](const json& a, RequestContext&) {
-    return list(services, a);
-  }));
+  SB_RETURN_IF_ERROR(
+      catalog.add(server, "execution_list",
+                  [services](const json& a, RequestContext&) { return list(services, a); }));
   SB_RETURN_IF_ERROR(
       catalog.add(server, "execution_control",
                   [engine](const json& a, RequestContext&) { return control(*engine, a); }));

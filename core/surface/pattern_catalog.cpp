@@ -40,8 +40,8 @@ Result<std::string> PatternCatalog::fullName(const std::string& name) const {
     for (const std::string& m : matches) text += " " + m;
     return Status::invalidArgument(text);
   }
-  return Status::notFound("no workflow pattern '" + name + "'; loaded patterns: " +
-                          joined(loaded) + " (workflow_patterns describes them)");
+  return Status::notFound("no workflow pattern '" + name + "'; loaded patterns: " + joined(loaded) +
+                          " (workflow_patterns describes them)");
 }
 
 Result<std::shared_ptr<WorkflowPattern>> PatternCatalog::pattern(const std::string& name) {

@@ -17,8 +17,8 @@ constexpr const char* kMime = "application/json";
 constexpr std::int64_t kMaxEventsShown = 10000;
 
 json contents(const std::string& uri, const json& value) {
-  return json{{"contents", json::array({json{{"uri", uri}, {"mimeType", kMime},
-                                             {"text", value.dump()}}})}};
+  return json{
+      {"contents", json::array({json{{"uri", uri}, {"mimeType", kMime}, {"text", value.dump()}}})}};
 }
 
 // The {id} of `uri` = prefix + id + suffix; empty when it does not have that shape.

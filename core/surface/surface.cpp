@@ -45,8 +45,7 @@ Status registerSurface(mcp::server::Server& server, const ToolCatalog& catalog,
   // Every schema file must have an adapter: a tool described but not served is a lie.
   for (const std::string& name : catalog.names()) {
     if (!server.registry().tool(name)) {
-      return Status::invalidArgument("schemas/tools defines " + name +
-                                     " but no adapter serves it");
+      return Status::invalidArgument("schemas/tools defines " + name + " but no adapter serves it");
     }
   }
   return Status();

@@ -60,7 +60,8 @@ Result<ToolOutput> status(const SurfaceServices& s) {
   if (!tasks.ok()) return tasks.status();
   Result<json> executions = executionCounts(*s.engine);
   if (!executions.ok()) return executions.status();
-  double uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
+  double uptime =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - s.started).count();
   json out{{"version", s.version},
            {"uptime_s", uptime},
            {"storage", s.storage_name},
@@ -104,8 +105,8 @@ Status registerSystemTools(mcp::server::Server& server, const ToolCatalog& catal
           if (info.state == PluginState::kFailed) ++failed;
           items.push_back(pluginToJson(info));
         }
-        std::string text = std::to_string(items.size()) + " plugin(s), " +
-                           std::to_string(failed) + " failed";
+        std::string text =
+            std::to_string(items.size()) + " plugin(s), " + std::to_string(failed) + " failed";
         return ToolOutput{json{{"plugins", std::move(items)}}, text};
       }));
   return Status();

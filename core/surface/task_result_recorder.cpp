@@ -79,8 +79,8 @@ void TaskResultRecorder::writeResults(const std::string& execution_id) {
     }
     Result<TaskRecord> recorded =
         step.status == StepStatus::kSucceeded
-            ? tasks_->setResult(step.task_id, TaskStatus::kCompleted,
-                                jsonOrText(step.output_json), execution_id, step.usage)
+            ? tasks_->setResult(step.task_id, TaskStatus::kCompleted, jsonOrText(step.output_json),
+                                execution_id, step.usage)
             : tasks_->setResult(step.task_id, TaskStatus::kFailed,
                                 nlohmann::json{{"error", step.error},
                                                {"status", std::string(stepStatusName(step.status))},

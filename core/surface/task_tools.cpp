@@ -24,8 +24,8 @@ Status notFound(const Status& status, const std::string& id) {
 }
 
 std::string describe(const TaskRecord& t) {
-  std::string text = "task '" + t.title + "' (" + t.id + ") is " +
-                     std::string(taskStatusName(t.status));
+  std::string text =
+      "task '" + t.title + "' (" + t.id + ") is " + std::string(taskStatusName(t.status));
   if (!t.status_reason.empty()) text += ": " + t.status_reason;
   return text;
 }
@@ -106,8 +106,8 @@ Result<ToolOutput> update(TaskService& tasks, const json& args) {
 Result<ToolOutput> cancel(TaskService& tasks, const json& args) {
   std::string id = stringArg(args, "task_id");
   std::string reason = stringArg(args, "reason");
-  Result<TaskRecord> task = tasks.cancel(id, reason.empty() ? "cancelled by task_cancel" : reason,
-                                         "mcp");
+  Result<TaskRecord> task =
+      tasks.cancel(id, reason.empty() ? "cancelled by task_cancel" : reason, "mcp");
   if (!task.ok()) return notFound(task.status(), id);
   // The dependents that are blocked now.
   json blocked = json::array();
@@ -146,8 +146,8 @@ Result<json> tasksForRun(TaskService& tasks, const std::vector<std::string>& ids
       Result<TaskRecord> other = tasks.get(dep);
       if (other.ok() && other->status == TaskStatus::kCompleted) continue;  // already done
       return Status::failedPrecondition("task " + id + " depends on " + dep +
-                                        ", which is not in this run and not completed; add " +
-                                        dep + " to tasks");
+                                        ", which is not in this run and not completed; add " + dep +
+                                        " to tasks");
     }
     json item = toJson(*task);
     item["depends_on"] = deps;

@@ -133,8 +133,8 @@ Status ToolCatalog::add(mcp::server::Server& server, const std::string& name,
         if (output) {
           std::vector<std::string> bad = output->violations(result->structured);
           if (!bad.empty()) {
-            std::string text = "internal error: the result of " + tool +
-                               " does not match its outputSchema: ";
+            std::string text =
+                "internal error: the result of " + tool + " does not match its outputSchema: ";
             for (std::size_t i = 0; i < bad.size(); ++i) {
               if (i > 0) text += "; ";
               text += bad[i];

@@ -38,8 +38,8 @@ struct ToolOutput {
   std::string text;                                      // one or two human-readable lines
 };
 
-using SurfaceToolHandler = std::function<Result<ToolOutput>(
-    const nlohmann::json& arguments, mcp::server::RequestContext& context)>;
+using SurfaceToolHandler = std::function<Result<ToolOutput>(const nlohmann::json& arguments,
+                                                            mcp::server::RequestContext& context)>;
 
 class ToolCatalog {
  public:

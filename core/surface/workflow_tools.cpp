@@ -70,8 +70,8 @@ Result<json> agentsForRun(AgentService& agents, const json& args) {
 
 Result<ExecutionOptions> optionsFrom(const SurfaceServices& s, const json& args) {
   ExecutionOptions o;
-  o.max_concurrency = static_cast<std::int32_t>(
-      intArg(args, "max_concurrency", s.default_max_concurrency));
+  o.max_concurrency =
+      static_cast<std::int32_t>(intArg(args, "max_concurrency", s.default_max_concurrency));
   o.step_timeout_ms = intArg(args, "step_timeout_ms", s.default_step_timeout_ms);
   o.execution_timeout_ms = intArg(args, "timeout_ms", 0);
   o.max_attempts = static_cast<std::int32_t>(intArg(args, "max_attempts", s.default_max_attempts));
@@ -162,8 +162,7 @@ Result<ToolOutput> run(const SurfaceServices& s, const json& args, RequestContex
   if (!agents.ok()) return agents.status();
   input.agents_json = agents->dump();
   if (args.contains("tasks") && !args["tasks"].empty()) {
-    Result<json> tasks =
-        tasksForRun(*s.tasks, args["tasks"].get<std::vector<std::string>>());
+    Result<json> tasks = tasksForRun(*s.tasks, args["tasks"].get<std::vector<std::string>>());
     if (!tasks.ok()) return tasks.status();
     input.tasks_json = tasks->dump();
   }
@@ -174,8 +173,7 @@ Result<ToolOutput> run(const SurfaceServices& s, const json& args, RequestContex
   if (s.task_results != nullptr && input.tasks_json != "[]") s.task_results->watch(*id);
 
   bool wait = args.value("wait", false);
-  if (wait && s.workflow_tasks &&
-      context.client().hasExtension(mcp::protocol::kTasksExtension)) {
+  if (wait && s.workflow_tasks && context.client().hasExtension(mcp::protocol::kTasksExtension)) {
     // The client polls tasks/get instead of holding this request open; the task is the
     // execution, so it survives a restart of the gateway.
     Result<std::string> task = s.workflow_tasks->link(context, *id);
@@ -207,20 +205,18 @@ Result<ToolOutput> workflowRunOutput(Engine& engine, const std::string& id, bool
 Status registerWorkflowTools(mcp::server::Server& server, const ToolCatalog& catalog,
                              const SurfaceServices& services) {
   PatternCatalog* catalog_ptr = services.patterns;
-  SB_RETURN_IF_ERROR(catalog.add(server, "workflow_patterns",
-                                 [catalog_ptr](const json&, RequestContext&) {
-                                   return patterns(*catalog_ptr);
-                                 }));
+  SB_RETURN_IF_ERROR(
+      catalog.add(server, "workflow_patterns",
+                  [catalog_ptr](const json&, RequestContext&) { return patterns(*catalog_ptr); }));
   ToolCatalog::TaskOptions tasks;
   if (services.workflow_tasks) {
     tasks.support = mcp::server::TaskSupport::kOptional;
     tasks.backing = services.workflow_tasks;
   }
-  SB_RETURN_IF_ERROR(catalog.add(server, "workflow_run",
-                                 [services](const json& a, RequestContext& context) {
-                                   return run(services, a, context);
-                                 },
-                                 std::move(tasks)));
+  SB_RETURN_IF_ERROR(catalog.add(
+      server, "workflow_run",
+      [services](const json& a, RequestContext& context) { return run(services, a, context); },
+      std::move(tasks)));
   return Status();
 }
 

@@ -1,9 +1,9 @@
 #include "core/tasks/task_record.hpp"
 
-#include "core/agents/usage_json.hpp"
-
 #include <array>
 #include <utility>
+
+#include "core/agents/usage_json.hpp"
 
 namespace switchboard::core {
 namespace {
@@ -69,7 +69,8 @@ std::optional<TaskStatus> parseTaskStatus(std::string_view name) {
 }
 
 bool isTerminal(TaskStatus status) {
-  return status == TaskStatus::kCompleted || status == TaskStatus::kFailed || status == TaskStatus::kCancelled;
+  return status == TaskStatus::kCompleted || status == TaskStatus::kFailed ||
+         status == TaskStatus::kCancelled;
 }
 
 std::string_view taskPriorityName(TaskPriority priority) {

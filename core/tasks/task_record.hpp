@@ -25,7 +25,16 @@
 
 namespace switchboard::core {
 
-enum class TaskStatus { kPending, kReady, kAssigned, kRunning, kCompleted, kFailed, kCancelled, kBlocked };
+enum class TaskStatus {
+  kPending,
+  kReady,
+  kAssigned,
+  kRunning,
+  kCompleted,
+  kFailed,
+  kCancelled,
+  kBlocked
+};
 std::string_view taskStatusName(TaskStatus status);
 std::optional<TaskStatus> parseTaskStatus(std::string_view name);
 // completed, failed or cancelled.
@@ -39,7 +48,7 @@ std::optional<TaskPriority> parseTaskPriority(std::string_view name);
 struct TaskRevision {
   std::string at;
   std::string by;
-  std::string status;  // the status after the revision
+  std::string status;     // the status after the revision
   nlohmann::json result;  // set by setResult(), else null
   nlohmann::json change;  // {"field": new value, ...} for update()/cancel(), else null
 };

@@ -29,7 +29,8 @@ std::string sortKey(const TaskRecord& t) {
 }  // namespace
 
 Status validateTaskTitle(const std::string& title) {
-  if (title.empty() || title.size() > 200) return Status::invalidArgument("title must be 1 to 200 characters");
+  if (title.empty() || title.size() > 200)
+    return Status::invalidArgument("title must be 1 to 200 characters");
   return Status();
 }
 
@@ -39,7 +40,8 @@ Result<std::vector<std::string>> normalizeTaskCapabilities(const std::vector<std
     if (c.empty() || c.size() > 64) {
       return Status::invalidArgument("each required capability must be 1 to 64 characters");
     }
-    if (std::any_of(c.begin(), c.end(), [](char ch) { return std::isspace(static_cast<unsigned char>(ch)) != 0; })) {
+    if (std::any_of(c.begin(), c.end(),
+                    [](char ch) { return std::isspace(static_cast<unsigned char>(ch)) != 0; })) {
       return Status::invalidArgument("required capability '" + c + "' must not contain spaces");
     }
     if (std::find(out.begin(), out.end(), c) == out.end()) out.push_back(c);
@@ -47,7 +49,8 @@ Result<std::vector<std::string>> normalizeTaskCapabilities(const std::vector<std
   return out;
 }
 
-TaskService::TaskService(std::shared_ptr<StorageBackend> store, EventSink events, TaskServiceOptions options)
+TaskService::TaskService(std::shared_ptr<StorageBackend> store, EventSink events,
+                         TaskServiceOptions options)
     : store_(std::move(store)), outbox_(std::move(events), "tasks"), options_(std::move(options)) {}
 
 Result<std::int64_t> TaskService::load() {
@@ -86,7 +89,8 @@ Result<TaskRecord> TaskService::create(const TaskCreateRequest& request, const s
   t.expected_output = request.expected_output;
   t.priority = request.priority;
   for (const std::string& dep : request.depends_on) {
-    if (std::find(t.depends_on.begin(), t.depends_on.end(), dep) == t.depends_on.end()) t.depends_on.push_back(dep);
+    if (std::find(t.depends_on.begin(), t.depends_on.end(), dep) == t.depends_on.end())
+      t.depends_on.push_back(dep);
   }
   t.assigned_agent = request.assigned_agent;
   t.required_capabilities = std::move(*caps);
@@ -100,7 +104,8 @@ Result<TaskRecord> TaskService::create(const TaskCreateRequest& request, const s
       auto parent = tasks_.find(t.parent_id);
       if (parent == tasks_.end()) return Status::notFound("no parent task '" + t.parent_id + "'");
       if (parent->second.status == TaskStatus::kCancelled) {
-        return Status::failedPrecondition("parent task " + t.parent_id + " is cancelled; it takes no new subtasks");
+        return Status::failedPrecondition("parent task " + t.parent_id +
+                                          " is cancelled; it takes no new subtasks");
       }
       children_[t.parent_id].insert(id);
     }
@@ -131,8 +136,10 @@ Result<TaskRecord> TaskService::create(const TaskCreateRequest& request, const s
   return view;
 }
 
-Result<TaskPage> TaskService::list(const TaskFilter& filter, const std::string& cursor, std::int64_t limit) const {
-  if (!cursor.empty() && (cursor.size() < 5 || cursor[0] < '0' || cursor[0] > '3' || cursor.compare(1, 4, ".tk_") != 0)) {
+Result<TaskPage> TaskService::list(const TaskFilter& filter, const std::string& cursor,
+                                   std::int64_t limit) const {
+  if (!cursor.empty() && (cursor.size() < 5 || cursor[0] < '0' || cursor[0] > '3' ||
+                          cursor.compare(1, 4, ".tk_") != 0)) {
     return Status::invalidArgument("cursor '" + cursor + "' is not a cursor from task_list");
   }
   if (limit <= 0) limit = kDefaultPage;
@@ -163,7 +170,8 @@ Result<TaskPage> TaskService::list(const TaskFilter& filter, const std::string& 
 Result<TaskRecord> TaskService::get(const std::string& id) const {
   std::lock_guard lock(mu_);
   auto it = tasks_.find(id);
-  if (it == tasks_.end()) return Status::notFound("no task '" + id + "'; task_list shows the tasks");
+  if (it == tasks_.end())
+    return Status::notFound("no task '" + id + "'; task_list shows the tasks");
   return viewLocked(it->second);
 }
 

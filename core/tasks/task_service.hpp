@@ -55,7 +55,8 @@ struct TaskPage {
 
 class TaskService {
  public:
-  TaskService(std::shared_ptr<StorageBackend> store, EventSink events, TaskServiceOptions options = {});
+  TaskService(std::shared_ptr<StorageBackend> store, EventSink events,
+              TaskServiceOptions options = {});
   TaskService(const TaskService&) = delete;
   TaskService& operator=(const TaskService&) = delete;
 
@@ -69,35 +70,40 @@ class TaskService {
   Result<TaskRecord> create(const TaskCreateRequest& request, const std::string& by = "");
   // Highest priority first, then oldest first. `cursor` is a next_cursor from an earlier
   // page; `limit` is clamped to 1..500 (0 means 50). InvalidArgument for a bad cursor.
-  Result<TaskPage> list(const TaskFilter& filter, const std::string& cursor, std::int64_t limit) const;
+  Result<TaskPage> list(const TaskFilter& filter, const std::string& cursor,
+                        std::int64_t limit) const;
   // NotFound.
   Result<TaskRecord> get(const std::string& id) const;
   // Records a revision with the changed fields. NotFound; InvalidArgument (bad field, a
   // cycle: the message shows it, e.g. "tk_a -> tk_b -> tk_a"); FailedPrecondition when
   // dependencies change on a running or finished task.
-  Result<TaskRecord> update(const std::string& id, const TaskUpdate& update, const std::string& by = "");
+  Result<TaskRecord> update(const std::string& id, const TaskUpdate& update,
+                            const std::string& by = "");
   // Cancels the task and its unfinished subtasks; dependents become blocked with the
   // reason. NotFound; FailedPrecondition when it is already completed, failed or cancelled.
-  Result<TaskRecord> cancel(const std::string& id, const std::string& reason, const std::string& by = "");
+  Result<TaskRecord> cancel(const std::string& id, const std::string& reason,
+                            const std::string& by = "");
   // ready/assigned/failed -> running, optionally assigning `agent`. NotFound;
   // FailedPrecondition otherwise (the message lists unfinished dependencies or the reason
   // the task is blocked).
-  Result<TaskRecord> markRunning(const std::string& id, const std::string& agent, const std::string& by = "");
+  Result<TaskRecord> markRunning(const std::string& id, const std::string& agent,
+                                 const std::string& by = "");
   // Records `result` with outcome completed or failed (a revision either way) and updates
   // dependents. Allowed from ready, assigned, running, completed and failed. `usage` (what
   // the run cost) is added to the task's usage.
   // InvalidArgument (outcome is another status), NotFound, FailedPrecondition.
-  Result<TaskRecord> setResult(const std::string& id, TaskStatus outcome, const nlohmann::json& result,
-                               const std::string& by = "", const Usage& usage = {});
+  Result<TaskRecord> setResult(const std::string& id, TaskStatus outcome,
+                               const nlohmann::json& result, const std::string& by = "",
+                               const Usage& usage = {});
   // True when every dependency is completed and the task is ready or assigned. NotFound.
   Result<bool> isReady(const std::string& id) const;
 
  private:
-
   // Callers hold mu_.
   TaskRecord viewLocked(const TaskRecord& task) const;
   std::pair<TaskStatus, std::string> deriveLocked(const TaskRecord& task) const;
-  void setStatusLocked(TaskRecord& task, TaskStatus to, const std::string& reason, std::vector<std::string>* changed);
+  void setStatusLocked(TaskRecord& task, TaskStatus to, const std::string& reason,
+                       std::vector<std::string>* changed);
   void refreshDependentsLocked(const std::string& id, std::vector<std::string>* changed);
   void eventLocked(const TaskRecord& task, const std::string& type);
   Status checkDependenciesLocked(const std::string& id, const std::vector<std::string>& deps) const;

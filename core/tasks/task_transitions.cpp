@@ -23,7 +23,8 @@ Status notFound(const std::string& id) {
 
 }  // namespace
 
-Status TaskService::checkDependenciesLocked(const std::string& id, const std::vector<std::string>& deps) const {
+Status TaskService::checkDependenciesLocked(const std::string& id,
+                                            const std::vector<std::string>& deps) const {
   std::vector<std::string> unknown;
   for (const std::string& dep : deps) {
     if (dep == id) return Status::invalidArgument("task " + id + " cannot depend on itself");
@@ -42,7 +43,8 @@ Status TaskService::checkDependenciesLocked(const std::string& id, const std::ve
         for (std::string at = came_from[id]; !at.empty(); at = came_from[at]) path.push_back(at);
         std::vector<std::string> cycle{id};
         cycle.insert(cycle.end(), path.rbegin(), path.rend());
-        return Status::invalidArgument("dependencies would form a cycle: " + joinIds(cycle, " -> "));
+        return Status::invalidArgument("dependencies would form a cycle: " +
+                                       joinIds(cycle, " -> "));
       }
       auto it = tasks_.find(cur);
       if (it == tasks_.end()) continue;
@@ -61,12 +63,17 @@ std::pair<TaskStatus, std::string> TaskService::deriveLocked(const TaskRecord& t
     if (it == tasks_.end()) return {TaskStatus::kBlocked, "dependency " + dep + " does not exist"};
     const TaskRecord& d = it->second;
     switch (d.status) {
-      case TaskStatus::kCompleted: break;
-      case TaskStatus::kFailed: return {TaskStatus::kBlocked, "dependency " + dep + " failed"};
-      case TaskStatus::kCancelled: return {TaskStatus::kBlocked, "dependency " + dep + " was cancelled"};
+      case TaskStatus::kCompleted:
+        break;
+      case TaskStatus::kFailed:
+        return {TaskStatus::kBlocked, "dependency " + dep + " failed"};
+      case TaskStatus::kCancelled:
+        return {TaskStatus::kBlocked, "dependency " + dep + " was cancelled"};
       case TaskStatus::kBlocked:
-        return {TaskStatus::kBlocked, "dependency " + dep + " is blocked (" + d.status_reason + ")"};
-      default: waiting.push_back(dep + " (" + std::string(taskStatusName(d.status)) + ")");
+        return {TaskStatus::kBlocked,
+                "dependency " + dep + " is blocked (" + d.status_reason + ")"};
+      default:
+        waiting.push_back(dep + " (" + std::string(taskStatusName(d.status)) + ")");
     }
   }
   if (!waiting.empty()) return {TaskStatus::kPending, "waiting for " + joinIds(waiting)};
@@ -89,7 +96,8 @@ void TaskService::setStatusLocked(TaskRecord& t, TaskStatus to, const std::strin
   if (from != to || to == TaskStatus::kBlocked) refreshDependentsLocked(t.id, changed);
 }
 
-void TaskService::refreshDependentsLocked(const std::string& id, std::vector<std::string>* changed) {
+void TaskService::refreshDependentsLocked(const std::string& id,
+                                          std::vector<std::string>* changed) {
   auto deps = dependents_.find(id);
   if (deps == dependents_.end()) return;
   std::vector<std::string> ids(deps->second.begin(), deps->second.end());
@@ -106,18 +114,21 @@ void TaskService::refreshDependentsLocked(const std::string& id, std::vector<std
 void TaskService::cancelTreeLocked(TaskRecord& t, const std::string& reason, const std::string& by,
                                    std::vector<std::string>* changed) {
   if (isTerminal(t.status)) return;
-  t.revisions.push_back({nowRfc3339(), by, "cancelled", json(), json{{"status", "cancelled"}, {"reason", reason}}});
+  t.revisions.push_back(
+      {nowRfc3339(), by, "cancelled", json(), json{{"status", "cancelled"}, {"reason", reason}}});
   setStatusLocked(t, TaskStatus::kCancelled, reason, changed);
   auto kids = children_.find(t.id);
   if (kids == children_.end()) return;
   std::vector<std::string> ids(kids->second.begin(), kids->second.end());
   for (const std::string& child : ids) {
     auto it = tasks_.find(child);
-    if (it != tasks_.end()) cancelTreeLocked(it->second, "parent task " + t.id + " was cancelled", by, changed);
+    if (it != tasks_.end())
+      cancelTreeLocked(it->second, "parent task " + t.id + " was cancelled", by, changed);
   }
 }
 
-Result<TaskRecord> TaskService::cancel(const std::string& id, const std::string& reason, const std::string& by) {
+Result<TaskRecord> TaskService::cancel(const std::string& id, const std::string& reason,
+                                       const std::string& by) {
   std::vector<std::string> changed;
   TaskRecord view;
   {
@@ -126,8 +137,9 @@ Result<TaskRecord> TaskService::cancel(const std::string& id, const std::string&
     if (it == tasks_.end()) return notFound(id);
     TaskRecord& t = it->second;
     if (isTerminal(t.status)) {
-      return Status::failedPrecondition("task " + id + " is " + std::string(taskStatusName(t.status)) +
-                                        "; only pending, ready, assigned, running or blocked tasks can be cancelled");
+      return Status::failedPrecondition(
+          "task " + id + " is " + std::string(taskStatusName(t.status)) +
+          "; only pending, ready, assigned, running or blocked tasks can be cancelled");
     }
     cancelTreeLocked(t, reason.empty() ? "cancelled" : reason, by, &changed);
     view = viewLocked(t);
@@ -138,7 +150,8 @@ Result<TaskRecord> TaskService::cancel(const std::string& id, const std::string&
   return view;
 }
 
-Result<TaskRecord> TaskService::markRunning(const std::string& id, const std::string& agent, const std::string& by) {
+Result<TaskRecord> TaskService::markRunning(const std::string& id, const std::string& agent,
+                                            const std::string& by) {
   std::vector<std::string> changed;
   TaskRecord view;
   {
@@ -149,25 +162,29 @@ Result<TaskRecord> TaskService::markRunning(const std::string& id, const std::st
     switch (t.status) {
       case TaskStatus::kReady:
       case TaskStatus::kAssigned:
-      case TaskStatus::kFailed: break;  // failed -> running is a retry
+      case TaskStatus::kFailed:
+        break;  // failed -> running is a retry
       case TaskStatus::kPending:
         return Status::failedPrecondition("task " + id + " is pending: " + t.status_reason);
       case TaskStatus::kBlocked:
         return Status::failedPrecondition("task " + id + " is blocked: " + t.status_reason);
       default:
-        return Status::failedPrecondition("task " + id + " is " + std::string(taskStatusName(t.status)) +
-                                          "; only ready, assigned or failed tasks can start running");
+        return Status::failedPrecondition(
+            "task " + id + " is " + std::string(taskStatusName(t.status)) +
+            "; only ready, assigned or failed tasks can start running");
     }
     if (!agent.empty()) t.assigned_agent = agent;
-    t.revisions.push_back({nowRfc3339(), by, "running", json(), json{{"status", "running"}, {"agent", t.assigned_agent}}});
+    t.revisions.push_back({nowRfc3339(), by, "running", json(),
+                           json{{"status", "running"}, {"agent", t.assigned_agent}}});
     setStatusLocked(t, TaskStatus::kRunning, "", &changed);
     view = viewLocked(t);
   }
   return commitChange(changed, std::move(view));
 }
 
-Result<TaskRecord> TaskService::setResult(const std::string& id, TaskStatus outcome, const json& result,
-                                          const std::string& by, const Usage& usage) {
+Result<TaskRecord> TaskService::setResult(const std::string& id, TaskStatus outcome,
+                                          const json& result, const std::string& by,
+                                          const Usage& usage) {
   if (outcome != TaskStatus::kCompleted && outcome != TaskStatus::kFailed) {
     return Status::invalidArgument("a result's outcome is completed or failed, not " +
                                    std::string(taskStatusName(outcome)));
@@ -180,7 +197,8 @@ Result<TaskRecord> TaskService::setResult(const std::string& id, TaskStatus outc
     if (it == tasks_.end()) return notFound(id);
     TaskRecord& t = it->second;
     if (t.status == TaskStatus::kPending || t.status == TaskStatus::kBlocked) {
-      return Status::failedPrecondition("task " + id + " is " + std::string(taskStatusName(t.status)) + " (" +
+      return Status::failedPrecondition("task " + id + " is " +
+                                        std::string(taskStatusName(t.status)) + " (" +
                                         t.status_reason + "); it cannot have a result yet");
     }
     if (t.status == TaskStatus::kCancelled) {
@@ -201,11 +219,13 @@ Result<TaskRecord> TaskService::setResult(const std::string& id, TaskStatus outc
   return commitChange(changed, std::move(view));
 }
 
-Result<TaskRecord> TaskService::update(const std::string& id, const TaskUpdate& u, const std::string& by) {
+Result<TaskRecord> TaskService::update(const std::string& id, const TaskUpdate& u,
+                                       const std::string& by) {
   if (u.title) SB_RETURN_IF_ERROR(validateTaskTitle(*u.title));
   std::optional<std::vector<std::string>> caps;
   if (u.required_capabilities) {
-    Result<std::vector<std::string>> normalized = normalizeTaskCapabilities(*u.required_capabilities);
+    Result<std::vector<std::string>> normalized =
+        normalizeTaskCapabilities(*u.required_capabilities);
     if (!normalized.ok()) return normalized.status();
     caps = std::move(*normalized);
   }
@@ -228,7 +248,8 @@ Result<TaskRecord> TaskService::update(const std::string& id, const TaskUpdate& 
       }
       if (*deps != t.depends_on) {
         if (t.status == TaskStatus::kRunning || isTerminal(t.status)) {
-          return Status::failedPrecondition("task " + id + " is " + std::string(taskStatusName(t.status)) +
+          return Status::failedPrecondition("task " + id + " is " +
+                                            std::string(taskStatusName(t.status)) +
                                             "; its dependencies can change only before it runs");
         }
         SB_RETURN_IF_ERROR(checkDependenciesLocked(id, *deps));
@@ -257,7 +278,8 @@ Result<TaskRecord> TaskService::update(const std::string& id, const TaskUpdate& 
     }
     if (change.empty()) return viewLocked(t);  // nothing changed: no revision, no event
     t.updated_at = nowRfc3339();
-    t.revisions.push_back({t.updated_at, by, std::string(taskStatusName(t.status)), json(), change});
+    t.revisions.push_back(
+        {t.updated_at, by, std::string(taskStatusName(t.status)), json(), change});
     changed.push_back(id);
     eventLocked(t, "task.updated");
     if (t.status != TaskStatus::kRunning && !isTerminal(t.status)) {

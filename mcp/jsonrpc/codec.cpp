@@ -65,8 +65,7 @@ int nestingDepth(std::string_view text) {
 
 Decoded Codec::decode(std::string_view text, const CodecLimits& limits) {
   if (text.size() > limits.max_bytes) {
-    return refuse(invalidRequest("message exceeds " + std::to_string(limits.max_bytes) +
-                                 " bytes"));
+    return refuse(invalidRequest("message exceeds " + std::to_string(limits.max_bytes) + " bytes"));
   }
   // The usual case, a well-formed request or notification: read by simdjson, which gives
   // up on anything else and on anything nested deeper than max_depth.
@@ -85,14 +84,14 @@ Decoded Codec::decode(std::string_view text, const CodecLimits& limits) {
     return fromJson(std::move(value));
   }
   bool too_deep = false;
-  nlohmann::json::parser_callback_t depth_guard =
-      [&](int depth, nlohmann::json::parse_event_t, nlohmann::json&) {
-        if (depth > limits.max_depth) {
-          too_deep = true;
-          return false;
-        }
-        return true;
-      };
+  nlohmann::json::parser_callback_t depth_guard = [&](int depth, nlohmann::json::parse_event_t,
+                                                      nlohmann::json&) {
+    if (depth > limits.max_depth) {
+      too_deep = true;
+      return false;
+    }
+    return true;
+  };
   nlohmann::json value = nlohmann::json::parse(text.begin(), text.end(), depth_guard,
                                                /*allow_exceptions=*/false);
   if (value.is_discarded()) {

@@ -30,7 +30,7 @@ inline constexpr int kUnsupportedProtocolVersion = -32022;
 struct Error {
   int code = kInternalError;
   std::string message;
-  nlohmann::json data;   // null: no "data" member
+  nlohmann::json data;    // null: no "data" member
   int http_status = 200;  // what an HTTP transport answers when this error is the response
 
   nlohmann::json toJson() const;

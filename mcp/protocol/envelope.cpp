@@ -66,12 +66,12 @@ std::optional<jsonrpc::Error> Envelope::validate(const nlohmann::json& params,
                           nullptr, 400};
   }
   if (!isModernVersion(requested)) {
-    return jsonrpc::Error{
-        jsonrpc::kUnsupportedProtocolVersion,
-        "Unsupported protocol version \"" + requested + "\"; supported: " +
-            std::string(kModernVersion) + " (or 2025-11-25/2025-06-18 via initialize)",
-        {{"supported", modernVersions()}, {"requested", requested}},
-        400};
+    return jsonrpc::Error{jsonrpc::kUnsupportedProtocolVersion,
+                          "Unsupported protocol version \"" + requested +
+                              "\"; supported: " + std::string(kModernVersion) +
+                              " (or 2025-11-25/2025-06-18 via initialize)",
+                          {{"supported", modernVersions()}, {"requested", requested}},
+                          400};
   }
   out.era = Era::kModern;
   out.version = requested;

@@ -74,10 +74,11 @@ std::optional<std::string> HeaderCheck::decodeValue(std::string_view raw) {
   std::string_view value = trim(raw);
   constexpr std::string_view kPrefix = "=?base64?";
   constexpr std::string_view kSuffix = "?=";
-  if (value.size() >= kPrefix.size() + kSuffix.size() && value.substr(0, kPrefix.size()) == kPrefix &&
+  if (value.size() >= kPrefix.size() + kSuffix.size() &&
+      value.substr(0, kPrefix.size()) == kPrefix &&
       value.substr(value.size() - kSuffix.size()) == kSuffix) {
-    return decodeBase64(value.substr(kPrefix.size(),
-                                     value.size() - kPrefix.size() - kSuffix.size()));
+    return decodeBase64(
+        value.substr(kPrefix.size(), value.size() - kPrefix.size() - kSuffix.size()));
   }
   return std::string(value);
 }

@@ -43,9 +43,12 @@ std::optional<TaskSupport> parseTaskSupport(std::string_view text) {
 
 std::string_view taskSupportName(TaskSupport support) {
   switch (support) {
-    case TaskSupport::kForbidden: return "forbidden";
-    case TaskSupport::kOptional: return "optional";
-    case TaskSupport::kRequired: return "required";
+    case TaskSupport::kForbidden:
+      return "forbidden";
+    case TaskSupport::kOptional:
+      return "optional";
+    case TaskSupport::kRequired:
+      return "required";
   }
   return "forbidden";
 }

@@ -49,7 +49,8 @@ using ToolTextHandler =
     std::function<Result<std::string>(const Json& arguments, RequestContext& context)>;
 
 // Returns a ReadResourceResult {contents:[...]}; NotFound becomes the era's not-found error.
-using ResourceHandler = std::function<Result<Json>(const std::string& uri, RequestContext& context)>;
+using ResourceHandler =
+    std::function<Result<Json>(const std::string& uri, RequestContext& context)>;
 // Returns a GetPromptResult {description?, messages:[...]}.
 using PromptHandler = std::function<Result<Json>(const Json& arguments, RequestContext& context)>;
 // argument: {name, value}; context: {arguments:{...}} or {}. Returns the values to offer.
@@ -110,7 +111,7 @@ struct PromptDef {
   std::string title;
   std::string description;
   Json arguments = Json::array();  // [{name, title?, description?, required?}]
-  CompletionHandler complete;       // optional, for ref/prompt completion
+  CompletionHandler complete;      // optional, for ref/prompt completion
   Json toJson() const;
 };
 
@@ -124,8 +125,8 @@ struct ServerInfo {
 
 struct ServerOptions {
   std::size_t worker_threads = 16;
-  std::size_t page_size = 100;  // items per page of the list methods
-  long long cache_ttl_ms = 0;   // 2026-07-28 ttlMs on cacheable results
+  std::size_t page_size = 100;                       // items per page of the list methods
+  long long cache_ttl_ms = 0;                        // 2026-07-28 ttlMs on cacheable results
   std::chrono::seconds client_request_timeout{300};  // legacy server->client requests
   // Tasks kept in memory (not backed): at most max_tasks at once (expired ones do not
   // count), each kept task_ttl_ms after its creation (its ttlMs), polled at most every

@@ -40,9 +40,9 @@ Status ProviderBridge::sync(Server& server) {
   }
   for (const char* key : {"tools", "resources", "resourceTemplates", "prompts"}) {
     for (const Json& item : section(catalog, key)) {
-      const char* id = std::string_view(key) == "resources" ? "uri"
+      const char* id = std::string_view(key) == "resources"           ? "uri"
                        : std::string_view(key) == "resourceTemplates" ? "uriTemplate"
-                                                                       : "name";
+                                                                      : "name";
       if (!item.is_object() || str(item, id).empty()) {
         return Status::invalidArgument(std::string("tool provider catalog: every entry of \"") +
                                        key + "\" needs a string \"" + id + "\"");
@@ -101,8 +101,8 @@ Status ProviderBridge::sync(Server& server) {
   if (resources_json != resources_json_) {
     std::set<std::string> uris;
     for (const Json& r : section(catalog, "resources")) {
-      ResourceDef def{str(r, "uri"), str(r, "name"), str(r, "title"), str(r, "description"),
-                      str(r, "mimeType"), r.value("annotations", Json())};
+      ResourceDef def{str(r, "uri"),         str(r, "name"),     str(r, "title"),
+                      str(r, "description"), str(r, "mimeType"), r.value("annotations", Json())};
       if (def.name.empty()) def.name = def.uri;
       uris.insert(def.uri);
       registry.addResource(std::move(def), [provider](const std::string& uri, RequestContext&) {
@@ -128,14 +128,16 @@ Status ProviderBridge::sync(Server& server) {
       def.description = str(t, "description");
       def.mime_type = str(t, "mimeType");
       std::string uri_template = def.uri_template;
-      def.complete = [provider, uri_template](const Json& argument,
-                                              const Json& context) -> Result<std::vector<std::string>> {
+      def.complete = [provider, uri_template](
+                         const Json& argument,
+                         const Json& context) -> Result<std::vector<std::string>> {
         Json ref = {{"type", "ref/resource"}, {"uri", uri_template}};
         Result<Json> result = parseProviderResult(
             provider->complete(ref.dump(), argument.dump(), context.dump()), "CompleteResult");
         if (!result.ok()) return result.status();
         std::vector<std::string> values;
-        for (const auto& v : (*result).value("completion", Json::object()).value("values", Json::array())) {
+        for (const auto& v :
+             (*result).value("completion", Json::object()).value("values", Json::array())) {
           if (v.is_string()) values.push_back(v.get<std::string>());
         }
         return values;
@@ -171,18 +173,19 @@ Status ProviderBridge::sync(Server& server) {
             provider->complete(ref.dump(), argument.dump(), context.dump()), "CompleteResult");
         if (!result.ok()) return result.status();
         std::vector<std::string> values;
-        for (const auto& v : (*result).value("completion", Json::object()).value("values", Json::array())) {
+        for (const auto& v :
+             (*result).value("completion", Json::object()).value("values", Json::array())) {
           if (v.is_string()) values.push_back(v.get<std::string>());
         }
         return values;
       };
       names.insert(name);
-      registry.addPrompt(std::move(def), [provider, hook, name](const Json& args,
-                                                                RequestContext& context) {
-        context.setCatalogChangedHook(hook);
-        return parseProviderResult(provider->getPrompt(name, args.dump(), context),
-                                   "GetPromptResult");
-      });
+      registry.addPrompt(std::move(def),
+                         [provider, hook, name](const Json& args, RequestContext& context) {
+                           context.setCatalogChangedHook(hook);
+                           return parseProviderResult(
+                               provider->getPrompt(name, args.dump(), context), "GetPromptResult");
+                         });
     }
     for (const auto& old : prompts_) {
       if (!names.count(old)) registry.removePrompt(old);

@@ -124,9 +124,8 @@ bool Registry::addResourceTemplate(ResourceTemplateDef def, ResourceHandler hand
 bool Registry::addPrompt(PromptDef def, PromptHandler handler) {
   std::unique_lock lock(mutex_);
   std::string key = def.name;
-  return prompts_.put(key,
-                      std::make_shared<const Prompt>(Prompt{std::move(def), std::move(handler)}),
-                      promptKey);
+  return prompts_.put(
+      key, std::make_shared<const Prompt>(Prompt{std::move(def), std::move(handler)}), promptKey);
 }
 
 bool Registry::removeTool(const std::string& name) {
@@ -199,10 +198,14 @@ Result<Registry::Page> Registry::list(ListKind kind, const std::string* cursor,
   if (page_size == 0) page_size = 100;
   std::shared_lock lock(mutex_);
   switch (kind) {
-    case ListKind::kTools: return pageOf(tools_.items, offset, page_size);
-    case ListKind::kResources: return pageOf(resources_.items, offset, page_size);
-    case ListKind::kResourceTemplates: return pageOf(templates_.items, offset, page_size);
-    case ListKind::kPrompts: return pageOf(prompts_.items, offset, page_size);
+    case ListKind::kTools:
+      return pageOf(tools_.items, offset, page_size);
+    case ListKind::kResources:
+      return pageOf(resources_.items, offset, page_size);
+    case ListKind::kResourceTemplates:
+      return pageOf(templates_.items, offset, page_size);
+    case ListKind::kPrompts:
+      return pageOf(prompts_.items, offset, page_size);
   }
   return Status::internal("unknown list kind");
 }

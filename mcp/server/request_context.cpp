@@ -49,12 +49,12 @@ void RequestContext::log(std::string_view level, const nlohmann::json& data) {
   if (isTask()) return;  // a task has no stream for logs
   int rank = protocol::logLevelRank(level);
   if (rank < 0) return;
-  std::string floor = client_.modern() ? client_.log_level
-                                       : (session_ ? session_->logLevel() : std::string());
+  std::string floor =
+      client_.modern() ? client_.log_level : (session_ ? session_->logLevel() : std::string());
   if (client_.modern() && floor.empty()) return;  // 2026-07-28: no logLevel, no logs
   if (!floor.empty() && rank < protocol::logLevelRank(floor)) return;
-  stream_->push(jsonrpc::makeNotification(
-      "notifications/message", {{"level", std::string(level)}, {"data", data}}));
+  stream_->push(jsonrpc::makeNotification("notifications/message",
+                                          {{"level", std::string(level)}, {"data", data}}));
 }
 
 void RequestContext::log(std::string_view level, std::string_view data_json) noexcept {
@@ -167,8 +167,7 @@ Result<nlohmann::json> RequestContext::ask(const std::string& key, const std::st
   if (!client_.supports(method)) {
     missing_capability_ = protocol::ClientContext::capabilityFor(method);
     return Status::failedPrecondition("the client did not declare the capability " +
-                                      missing_capability_.begin().key() + " needed for " +
-                                      method);
+                                      missing_capability_.begin().key() + " needed for " + method);
   }
   if (!client_.modern()) return askLegacy(method, std::move(params));
   if (std::shared_ptr<ServerTask> task = task_.lock()) {
@@ -216,8 +215,7 @@ Status RequestContext::validateAnswer(const std::string& key, const std::string&
   return Status();
 }
 
-Result<nlohmann::json> RequestContext::askLegacy(const std::string& method,
-                                                 nlohmann::json params) {
+Result<nlohmann::json> RequestContext::askLegacy(const std::string& method, nlohmann::json params) {
   if (!session_) {
     return Status::failedPrecondition(
         "asking the client needs a session: initialize first and send Mcp-Session-Id");
@@ -245,8 +243,8 @@ Result<nlohmann::json> RequestContext::askLegacy(const std::string& method,
   nlohmann::json message = answer.get();
   if (message.contains("error")) {
     const nlohmann::json& error = message["error"];
-    return Status::unavailable("the client answered " + method + " with an error: " +
-                               error.value("message", error.dump()));
+    return Status::unavailable("the client answered " + method +
+                               " with an error: " + error.value("message", error.dump()));
   }
   return message.value("result", nlohmann::json::object());
 }

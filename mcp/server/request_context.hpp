@@ -43,9 +43,9 @@ class RequestContext : public switchboard::ToolContext,
   // task id. Installed by the Server.
   using TaskHook = std::function<Result<std::string>(RequestContext&, const Persist* persist)>;
 
-  RequestContext(nlohmann::json request_id, nlohmann::json params,
-                 protocol::ClientContext client, std::shared_ptr<protocol::Session> session,
-                 std::shared_ptr<ResponseStream> stream, std::chrono::seconds request_timeout);
+  RequestContext(nlohmann::json request_id, nlohmann::json params, protocol::ClientContext client,
+                 std::shared_ptr<protocol::Session> session, std::shared_ptr<ResponseStream> stream,
+                 std::chrono::seconds request_timeout);
 
   // ToolContext.
   void progress(double progress, double total, std::string_view message) noexcept override;

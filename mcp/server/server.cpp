@@ -147,15 +147,16 @@ void Server::fail(Call& call, const jsonrpc::Error& error) {
 
 void Server::handleRequest(Call call) {
   auto it = methods_.find(call.request.method);
-  bool served = it != methods_.end() &&
-                (call.client.modern() ? it->second.modern : it->second.legacy);
+  bool served =
+      it != methods_.end() && (call.client.modern() ? it->second.modern : it->second.legacy);
   if (!served) {
     jsonrpc::Error error = jsonrpc::methodNotFound(call.request.method);
     if (call.client.modern()) {
       error.http_status = 404;
       if (call.request.method == "initialize") {
-        error.message += " (this is a 2026-07-28 request; for 2025-11-25 or 2025-06-18 send "
-                         "initialize without the io.modelcontextprotocol/* _meta envelope)";
+        error.message +=
+            " (this is a 2026-07-28 request; for 2025-11-25 or 2025-06-18 send "
+            "initialize without the io.modelcontextprotocol/* _meta envelope)";
       }
     }
     fail(call, error);
@@ -234,7 +235,8 @@ void Server::initialize(Call& call) {
     fail(call, jsonrpc::invalidParams("initialize: params.protocolVersion (string) is required"));
     return;
   }
-  std::string version = protocol::negotiateLegacyVersion(params["protocolVersion"].get<std::string>());
+  std::string version =
+      protocol::negotiateLegacyVersion(params["protocolVersion"].get<std::string>());
   nlohmann::json caps = params.value("capabilities", nlohmann::json::object());
   if (call.session) {
     call.session->initialize(version, std::move(caps));
@@ -282,8 +284,8 @@ void Server::list(Call& call, ListKind kind, const char* field) {
     cursor = params["cursor"].get<std::string>();
     has_cursor = true;
   }
-  Result<Registry::Page> page = registry_.list(kind, has_cursor ? &cursor : nullptr,
-                                               options_.page_size);
+  Result<Registry::Page> page =
+      registry_.list(kind, has_cursor ? &cursor : nullptr, options_.page_size);
   if (!page.ok()) {
     fail(call, jsonrpc::errorFromStatus(page.status()));
     return;
@@ -308,8 +310,9 @@ void Server::subscribe(Call& call) {
     return;
   }
   if (!call.session) {
-    fail(call, jsonrpc::invalidParams(
-                   "resources/subscribe needs a session: initialize first and send Mcp-Session-Id"));
+    fail(call,
+         jsonrpc::invalidParams(
+             "resources/subscribe needs a session: initialize first and send Mcp-Session-Id"));
     return;
   }
   call.session->subscribe(params["uri"].get<std::string>());
@@ -347,29 +350,31 @@ void Server::listen(Call& call) {
   }
   if (auto ids = requested->find("taskIds"); ids != requested->end()) {
     bool strings = ids->is_array();
-    for (const auto& id : strings ? *ids : nlohmann::json::array()) strings = strings && id.is_string();
+    for (const auto& id : strings ? *ids : nlohmann::json::array())
+      strings = strings && id.is_string();
     if (!strings || ids->size() > kMaxListenTaskIds) {
       fail(call, jsonrpc::invalidParams("subscriptions/listen: notifications.taskIds must be an "
-                                        "array of at most " + std::to_string(kMaxListenTaskIds) +
-                                        " task ids (strings)"));
+                                        "array of at most " +
+                                        std::to_string(kMaxListenTaskIds) + " task ids (strings)"));
       return;
     }
     bool declared = call.client.hasExtension(protocol::kTasksExtension);
     if (!declared && !ids->empty()) {
-      fail(call, jsonrpc::Error{jsonrpc::kMissingRequiredClientCapability,
-                                "notifications.taskIds needs the io.modelcontextprotocol/tasks "
-                                "extension declared in this request's clientCapabilities",
-                                {{"requiredCapabilities",
-                                  {{"extensions",
-                                    {{protocol::kTasksExtension, nlohmann::json::object()}}}}}},
-                                400});
+      fail(call, jsonrpc::Error{
+                     jsonrpc::kMissingRequiredClientCapability,
+                     "notifications.taskIds needs the io.modelcontextprotocol/tasks "
+                     "extension declared in this request's clientCapabilities",
+                     {{"requiredCapabilities",
+                       {{"extensions", {{protocol::kTasksExtension, nlohmann::json::object()}}}}}},
+                     400});
       return;
     }
     // Without the extension (and so without ids) there is nothing to acknowledge.
     filter.has_task_ids = declared;
     for (const auto& id : *ids) {
       // Only tasks that exist are acknowledged (and ever notified).
-      if (tasks_.state(id.get<std::string>()).ok()) filter.task_ids.push_back(id.get<std::string>());
+      if (tasks_.state(id.get<std::string>()).ok())
+        filter.task_ids.push_back(id.get<std::string>());
     }
   }
   auto cancelled = std::make_shared<std::atomic<bool>>(false);

@@ -109,9 +109,9 @@ Result<nlohmann::json> guarded(const std::string& what, Fn&& fn) {
 std::shared_ptr<RequestContext> Server::makeContext(Call& call) {
   // The params move into the context (read them there from now on); the client context
   // is copied, the Call keeps it for shaping the response.
-  auto context = std::make_shared<RequestContext>(call.request.id, std::move(call.request.params),
-                                                  call.client, call.session, call.stream,
-                                                  options_.client_request_timeout);
+  auto context =
+      std::make_shared<RequestContext>(call.request.id, std::move(call.request.params), call.client,
+                                       call.session, call.stream, options_.client_request_timeout);
   call.request.params = nullptr;
   if (call.session) call.session->track(call.request.id, context->cancelFlag());
   context->setInline(call.running_inline);
@@ -136,8 +136,8 @@ std::optional<jsonrpc::Error> Server::openRequestState(Call& call, RequestContex
   auto state = params.find("requestState");
   if (state == params.end() || state->is_null()) return std::nullopt;
   if (!state->is_string()) return jsonrpc::invalidParams("params.requestState must be a string");
-  std::optional<std::string> opened = sealer_.open(state->get_ref<const std::string&>(),
-                                                   stateBinding(call, bound_to));
+  std::optional<std::string> opened =
+      sealer_.open(state->get_ref<const std::string&>(), stateBinding(call, bound_to));
   if (!opened) {
     return jsonrpc::invalidParams(
         "params.requestState failed integrity verification; send the request again without "
@@ -181,8 +181,10 @@ void Server::finishHandler(Call& call, RequestContext& context, Result<nlohmann:
     }
     if (call.client.modern() && !context.missingCapability().is_null() &&
         status.code() == StatusCode::kFailedPrecondition) {
-      fail(call, jsonrpc::Error{jsonrpc::kMissingRequiredClientCapability, status.message(),
-                                {{"requiredCapabilities", context.missingCapability()}}, 400});
+      fail(call, jsonrpc::Error{jsonrpc::kMissingRequiredClientCapability,
+                                status.message(),
+                                {{"requiredCapabilities", context.missingCapability()}},
+                                400});
       return;
     }
     fail(call, jsonrpc::errorFromStatus(status));
@@ -218,12 +220,12 @@ void Server::callTool(Call& call) {
     std::string why = "tool " + tool->def.name +
                       " runs only as a task of the io.modelcontextprotocol/tasks extension";
     if (call.client.modern()) {
-      fail(call, jsonrpc::Error{jsonrpc::kMissingRequiredClientCapability,
-                                why + "; declare it in _meta clientCapabilities.extensions",
-                                {{"requiredCapabilities",
-                                  {{"extensions",
-                                    {{protocol::kTasksExtension, nlohmann::json::object()}}}}}},
-                                400});
+      fail(call, jsonrpc::Error{
+                     jsonrpc::kMissingRequiredClientCapability,
+                     why + "; declare it in _meta clientCapabilities.extensions",
+                     {{"requiredCapabilities",
+                       {{"extensions", {{protocol::kTasksExtension, nlohmann::json::object()}}}}}},
+                     400});
     } else {
       fail(call, jsonrpc::Error{jsonrpc::kInvalidRequest,
                                 why + ", which needs protocol version 2026-07-28", nullptr, 200});
@@ -335,8 +337,8 @@ void Server::readResource(Call& call) {
     fail(call, *error);
     return;
   }
-  Result<nlohmann::json> outcome = guarded("resources/read " + uri,
-                                           [&] { return handler(uri, *context); });
+  Result<nlohmann::json> outcome =
+      guarded("resources/read " + uri, [&] { return handler(uri, *context); });
   if (!outcome.ok() && outcome.status().code() == StatusCode::kNotFound) {
     if (call.session) call.session->untrack(call.request.id);
     not_found();
@@ -391,8 +393,9 @@ void Server::complete(Call& call) {
   if (!params.is_object() || !params.contains("ref") || !params["ref"].is_object() ||
       !params.contains("argument") || !params["argument"].is_object() ||
       !params["argument"].contains("name") || !params["argument"]["name"].is_string()) {
-    fail(call, jsonrpc::invalidParams(
-                   "completion/complete: params.ref and params.argument{name, value} are required"));
+    fail(call,
+         jsonrpc::invalidParams(
+             "completion/complete: params.ref and params.argument{name, value} are required"));
     return;
   }
   const nlohmann::json& ref = params["ref"];
@@ -435,7 +438,8 @@ void Server::complete(Call& call) {
   }
   nlohmann::json completion = {{"values", nlohmann::json::array()}};
   std::size_t total = values.size();
-  for (std::size_t i = 0; i < values.size() && i < 100; ++i) completion["values"].push_back(values[i]);
+  for (std::size_t i = 0; i < values.size() && i < 100; ++i)
+    completion["values"].push_back(values[i]);
   completion["total"] = total;
   completion["hasMore"] = total > 100;
   nlohmann::json result = nlohmann::json::object();

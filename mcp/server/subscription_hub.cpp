@@ -10,10 +10,13 @@ namespace {
 
 const char* methodFor(ListKind kind) {
   switch (kind) {
-    case ListKind::kTools: return "notifications/tools/list_changed";
-    case ListKind::kPrompts: return "notifications/prompts/list_changed";
+    case ListKind::kTools:
+      return "notifications/tools/list_changed";
+    case ListKind::kPrompts:
+      return "notifications/prompts/list_changed";
     case ListKind::kResources:
-    case ListKind::kResourceTemplates: return "notifications/resources/list_changed";
+    case ListKind::kResourceTemplates:
+      return "notifications/resources/list_changed";
   }
   return "";
 }
@@ -44,10 +47,10 @@ void SubscriptionHub::listen(nlohmann::json id, Filter filter,
   auto listener = std::make_shared<Listener>(
       Listener{std::move(id), std::move(filter), std::move(stream), std::move(cancelled)});
   std::lock_guard lock(mutex_);
-  listener->stream->push(jsonrpc::makeNotification(
-      "notifications/subscriptions/acknowledged",
-      {{"notifications", listener->filter.toJson()},
-       {"_meta", {{protocol::kMetaSubscriptionId, listener->id}}}}));
+  listener->stream->push(
+      jsonrpc::makeNotification("notifications/subscriptions/acknowledged",
+                                {{"notifications", listener->filter.toJson()},
+                                 {"_meta", {{protocol::kMetaSubscriptionId, listener->id}}}}));
   listeners_.push_back(std::move(listener));
 }
 
@@ -134,11 +137,10 @@ void SubscriptionHub::shutdown(const nlohmann::json& server_info) {
   }
   for (const auto& listener : all) {
     listener->stream->finish(
-        jsonrpc::makeResult(listener->id,
-                            {{"resultType", "complete"},
-                             {"_meta",
-                              {{protocol::kMetaSubscriptionId, listener->id},
-                               {protocol::kMetaServerInfo, server_info}}}}),
+        jsonrpc::makeResult(listener->id, {{"resultType", "complete"},
+                                           {"_meta",
+                                            {{protocol::kMetaSubscriptionId, listener->id},
+                                             {protocol::kMetaServerInfo, server_info}}}}),
         200);
   }
 }

@@ -71,7 +71,7 @@ class TaskManager {
   std::map<std::string, std::shared_ptr<ServerTask>> tasks_;
   std::map<std::string, std::weak_ptr<TaskBacking>> owners_;
   std::deque<std::string> owner_order_;  // oldest first, bounds owners_
-  bool closed_ = false;                   // set by shutdown()
+  bool closed_ = false;                  // set by shutdown()
 };
 
 }  // namespace switchboard::mcp::server

@@ -45,9 +45,9 @@ class ConnectionThreads : public httplib::TaskQueue {
 Result<int> HttpTransport::start() {
   if (http_) return Status::failedPrecondition("HttpTransport already started");
   if (!isLoopbackHost(options_.host) && options_.bearer_token.empty()) {
-    return Status::failedPrecondition(
-        "refusing to serve MCP on non-loopback address " + options_.host +
-        " without a bearer token (set one, or bind to 127.0.0.1)");
+    return Status::failedPrecondition("refusing to serve MCP on non-loopback address " +
+                                      options_.host +
+                                      " without a bearer token (set one, or bind to 127.0.0.1)");
   }
   http_ = std::make_unique<httplib::Server>();
   std::size_t threads = std::max<std::size_t>(options_.threads, 4);
@@ -72,17 +72,17 @@ Result<int> HttpTransport::start() {
       return httplib::Server::HandlerResponse::Handled;
     }
   });
-  auto guarded = [this](void (HttpTransport::*handler)(const httplib::Request&,
-                                                       httplib::Response&)) {
-    return [this, handler](const httplib::Request& req, httplib::Response& res) {
-      try {
-        (this->*handler)(req, res);
-      } catch (const std::exception& e) {
-        spdlog::error("mcp http: {} {} failed: {}", req.method, req.path, e.what());
-        writeJsonError(res, 500, nullptr, jsonrpc::internalError("internal error"));
-      }
-    };
-  };
+  auto guarded =
+      [this](void (HttpTransport::*handler)(const httplib::Request&, httplib::Response&)) {
+        return [this, handler](const httplib::Request& req, httplib::Response& res) {
+          try {
+            (this->*handler)(req, res);
+          } catch (const std::exception& e) {
+            spdlog::error("mcp http: {} {} failed: {}", req.method, req.path, e.what());
+            writeJsonError(res, 500, nullptr, jsonrpc::internalError("internal error"));
+          }
+        };
+      };
   http_->Post(options_.path, guarded(&HttpTransport::handlePost));
   http_->Get(options_.path, guarded(&HttpTransport::handleGet));
   http_->Delete(options_.path, guarded(&HttpTransport::handleDelete));
@@ -95,18 +95,18 @@ Result<int> HttpTransport::start() {
   http_->Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("{\"status\":\"ok\"}", "application/json");
   });
-  int bound = options_.port == 0 ? http_->bind_to_any_port(options_.host)
-                                 : (http_->bind_to_port(options_.host, options_.port)
-                                        ? options_.port
-                                        : -1);
+  int bound = options_.port == 0
+                  ? http_->bind_to_any_port(options_.host)
+                  : (http_->bind_to_port(options_.host, options_.port) ? options_.port : -1);
   if (bound <= 0) {
     http_.reset();
     return Status::unavailable("cannot bind " + options_.host + ":" +
                                std::to_string(options_.port));
   }
   if (listen_fd < 0 || ::listen(listen_fd, kListenBacklog) != 0) {
-    spdlog::warn("mcp http: could not raise the listen backlog; many clients connecting at "
-                 "once may see resets");
+    spdlog::warn(
+        "mcp http: could not raise the listen backlog; many clients connecting at "
+        "once may see resets");
   }
   http_->set_socket_options(httplib::default_socket_options);  // listen_fd is going away
   port_ = bound;
@@ -180,7 +180,9 @@ void HttpTransport::keepResumable(const std::shared_ptr<protocol::Session>& sess
   std::string prefix = session->id() + "/";
   resumable_[prefix + exchange->streamId()] = exchange;
   // Keep at most 64 per session: drop the oldest finished ones first, then the oldest.
-  auto in_session = [&](auto it) { return it != resumable_.end() && it->first.rfind(prefix, 0) == 0; };
+  auto in_session = [&](auto it) {
+    return it != resumable_.end() && it->first.rfind(prefix, 0) == 0;
+  };
   std::size_t count = 0;
   for (auto it = resumable_.lower_bound(prefix); in_session(it); ++it) ++count;
   for (auto it = resumable_.lower_bound(prefix); count > 64 && in_session(it);) {
@@ -228,10 +230,10 @@ void HttpTransport::resume(const std::string& session_id, const std::string& las
   }
   std::optional<std::size_t> from = exchange ? exchange->resumeFrom(last_event_id) : std::nullopt;
   if (!from || exchange->closed()) {
-    writeJsonError(res, 404, nullptr,
-                   jsonrpc::Error{jsonrpc::kInvalidRequest,
-                                  "No stream to resume for Last-Event-ID " + last_event_id,
-                                  nullptr, 404});
+    writeJsonError(
+        res, 404, nullptr,
+        jsonrpc::Error{jsonrpc::kInvalidRequest,
+                       "No stream to resume for Last-Event-ID " + last_event_id, nullptr, 404});
     return;
   }
   stream(res, std::move(exchange), *from);
@@ -244,16 +246,16 @@ bool HttpTransport::preRoute(const httplib::Request& req, httplib::Response& res
   bool host_ok = isLoopbackHost(host) || contains(options_.allowed_hosts, host) ||
                  (!loopback_bind && options_.allowed_hosts.empty());
   if (!host_ok) {
-    writeJsonError(res, 403, nullptr,
-                   jsonrpc::Error{jsonrpc::kInvalidRequest, "Forbidden: Host not allowed",
-                                  nullptr, 403});
+    writeJsonError(
+        res, 403, nullptr,
+        jsonrpc::Error{jsonrpc::kInvalidRequest, "Forbidden: Host not allowed", nullptr, 403});
     return true;
   }
   if (std::optional<std::string_view> origin = header(req, "Origin")) {
     if (!contains(options_.allowed_origins, *origin) && !isLoopbackHost(originHost(*origin))) {
-      writeJsonError(res, 403, nullptr,
-                     jsonrpc::Error{jsonrpc::kInvalidRequest, "Forbidden: Origin not allowed",
-                                    nullptr, 403});
+      writeJsonError(
+          res, 403, nullptr,
+          jsonrpc::Error{jsonrpc::kInvalidRequest, "Forbidden: Origin not allowed", nullptr, 403});
       return true;
     }
   }
@@ -263,10 +265,10 @@ bool HttpTransport::preRoute(const httplib::Request& req, httplib::Response& res
     if (given.size() != expected.size() ||
         CRYPTO_memcmp(given.data(), expected.data(), expected.size()) != 0) {
       res.set_header("WWW-Authenticate", "Bearer");
-      writeJsonError(res, 401, nullptr,
-                     jsonrpc::Error{jsonrpc::kInvalidRequest,
-                                    "Unauthorized: send Authorization: Bearer <token>", nullptr,
-                                    401});
+      writeJsonError(
+          res, 401, nullptr,
+          jsonrpc::Error{jsonrpc::kInvalidRequest,
+                         "Unauthorized: send Authorization: Bearer <token>", nullptr, 401});
       return true;
     }
   }
@@ -349,18 +351,18 @@ void HttpTransport::handleGet(const httplib::Request& req, httplib::Response& re
     return;
   }
   if (!acceptsEventStream(req)) {
-    writeJsonError(res, 406, nullptr,
-                   jsonrpc::Error{jsonrpc::kInvalidRequest,
-                                  "Not Acceptable: GET needs Accept: text/event-stream", nullptr,
-                                  406});
+    writeJsonError(
+        res, 406, nullptr,
+        jsonrpc::Error{jsonrpc::kInvalidRequest,
+                       "Not Acceptable: GET needs Accept: text/event-stream", nullptr, 406});
     return;
   }
   std::string id(header(req, "Mcp-Session-Id").value_or(""));
   if (id.empty()) {
-    writeJsonError(res, 400, nullptr,
-                   jsonrpc::Error{jsonrpc::kInvalidRequest,
-                                  "Bad Request: the GET stream needs Mcp-Session-Id", nullptr,
-                                  400});
+    writeJsonError(
+        res, 400, nullptr,
+        jsonrpc::Error{jsonrpc::kInvalidRequest, "Bad Request: the GET stream needs Mcp-Session-Id",
+                       nullptr, 400});
     return;
   }
   std::shared_ptr<protocol::Session> session = findSession(id);
@@ -381,8 +383,7 @@ void HttpTransport::handleGet(const httplib::Request& req, httplib::Response& re
   if (previous && !previous->closed() && previous->attached()) {
     writeJsonError(res, 409, nullptr,
                    jsonrpc::Error{jsonrpc::kInvalidRequest,
-                                  "Conflict: this session already has a GET stream", nullptr,
-                                  409});
+                                  "Conflict: this session already has a GET stream", nullptr, 409});
     return;
   }
   if (previous) previous->close();

@@ -54,18 +54,18 @@ void HttpTransport::handlePost(const httplib::Request& req, httplib::Response& r
   bool new_session = false;
   if (!modern) {
     if (header_version && !protocol::isLegacyVersion(*header_version)) {
-      writeJsonError(res, 400, message.id,
-                     jsonrpc::Error{jsonrpc::kInvalidRequest,
-                                    "Unsupported MCP-Protocol-Version: " + *header_version,
-                                    nullptr, 400});
+      writeJsonError(
+          res, 400, message.id,
+          jsonrpc::Error{jsonrpc::kInvalidRequest,
+                         "Unsupported MCP-Protocol-Version: " + *header_version, nullptr, 400});
       return;
     }
     if (message.method == "initialize") {
       session = createSession();
       if (!session) {
         writeJsonError(res, 503, message.id,
-                       jsonrpc::Error{jsonrpc::kInternalError,
-                                      "too many sessions; try again later", nullptr, 503});
+                       jsonrpc::Error{jsonrpc::kInternalError, "too many sessions; try again later",
+                                      nullptr, 503});
         return;
       }
       new_session = true;
@@ -85,18 +85,18 @@ void HttpTransport::handlePost(const httplib::Request& req, httplib::Response& r
     return std::string(*value);
   };
   protocol::ClientContext client;
-  if (auto error = router.prepare(message, header_version, modern ? &lookup : nullptr, session,
-                                  client)) {
+  if (auto error =
+          router.prepare(message, header_version, modern ? &lookup : nullptr, session, client)) {
     writeJsonError(res, error->http_status, message.id, *error);
     return;
   }
   bool can_stream = acceptsEventStream(req);
   bool long_lived = message.method == "subscriptions/listen";
   if (long_lived && !can_stream) {
-    writeJsonError(res, 406, message.id,
-                   jsonrpc::Error{jsonrpc::kInvalidRequest,
-                                  "subscriptions/listen needs Accept: text/event-stream", nullptr,
-                                  406});
+    writeJsonError(
+        res, 406, message.id,
+        jsonrpc::Error{jsonrpc::kInvalidRequest,
+                       "subscriptions/listen needs Accept: text/event-stream", nullptr, 406});
     return;
   }
   auto exchange = newExchange(can_stream, modern ? nullptr : session);

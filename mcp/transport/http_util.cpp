@@ -15,15 +15,14 @@ char asciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('
 }  // namespace
 
 bool isLoopbackHost(std::string_view host) {
-  return host == "localhost" || host == "::1" || host == "[::1]" ||
-         host.substr(0, 4) == "127.";
+  return host == "localhost" || host == "::1" || host == "[::1]" || host.substr(0, 4) == "127.";
 }
 
 std::string hostOf(std::string_view host_header) {
   if (!host_header.empty() && host_header.front() == '[') {
     auto close = host_header.find(']');
-    return std::string(host_header.substr(0, close == std::string_view::npos ? host_header.size()
-                                                                             : close + 1));
+    return std::string(
+        host_header.substr(0, close == std::string_view::npos ? host_header.size() : close + 1));
   }
   auto colon = host_header.find(':');
   return std::string(host_header.substr(0, colon));

@@ -26,8 +26,8 @@ std::optional<jsonrpc::Error> MessageRouter::prepare(
         request.params["name"].is_string()) {
       schema = server_.toolInputSchema(request.params["name"].get<std::string>());
     }
-    if (auto error = protocol::HeaderCheck::check(request.method, request.params, *headers,
-                                                  schema)) {
+    if (auto error =
+            protocol::HeaderCheck::check(request.method, request.params, *headers, schema)) {
       return error;
     }
   }

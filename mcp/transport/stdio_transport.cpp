@@ -59,9 +59,8 @@ StdioTransport::StdioTransport(server::Server& server, StdioOptions options)
     stop_pipe_[0] = stop_pipe_[1] = -1;
   }
   // Session-wide notifications (legacy list_changed, resources/updated) go to stdout.
-  session_->setSink([writer = writer_](const nlohmann::json& message) {
-    return writer->write(message);
-  });
+  session_->setSink(
+      [writer = writer_](const nlohmann::json& message) { return writer->write(message); });
   server_.attachSession(session_);
 }
 
@@ -162,9 +161,9 @@ Status StdioTransport::run() {
     }
     if (!discarding) buffer.append(data);
     if (!discarding && buffer.size() > options_.limits.max_bytes) {
-      writeError(nullptr, jsonrpc::invalidRequest("message exceeds " +
-                                                  std::to_string(options_.limits.max_bytes) +
-                                                  " bytes"));
+      writeError(nullptr,
+                 jsonrpc::invalidRequest("message exceeds " +
+                                         std::to_string(options_.limits.max_bytes) + " bytes"));
       buffer.clear();
       discarding = true;
     }

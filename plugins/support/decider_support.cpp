@@ -8,14 +8,22 @@ using nlohmann::json;
 
 const char* stepStatusName(StepStatus status) {
   switch (status) {
-    case StepStatus::kPending: return "pending";
-    case StepStatus::kRunning: return "running";
-    case StepStatus::kSucceeded: return "succeeded";
-    case StepStatus::kFailed: return "failed";
-    case StepStatus::kCancelled: return "cancelled";
-    case StepStatus::kTimedOut: return "timed_out";
-    case StepStatus::kSkipped: return "skipped";
-    case StepStatus::kBudgetExceeded: return "budget_exceeded";
+    case StepStatus::kPending:
+      return "pending";
+    case StepStatus::kRunning:
+      return "running";
+    case StepStatus::kSucceeded:
+      return "succeeded";
+    case StepStatus::kFailed:
+      return "failed";
+    case StepStatus::kCancelled:
+      return "cancelled";
+    case StepStatus::kTimedOut:
+      return "timed_out";
+    case StepStatus::kSkipped:
+      return "skipped";
+    case StepStatus::kBudgetExceeded:
+      return "budget_exceeded";
   }
   return "unknown";
 }

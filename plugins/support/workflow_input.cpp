@@ -17,8 +17,7 @@ Result<json> parseArray(const std::string& text, const std::string& what) {
 
 }  // namespace
 
-Result<WorkflowInput> WorkflowInput::parse(const ExecutionInput& input,
-                                           const std::string& pattern,
+Result<WorkflowInput> WorkflowInput::parse(const ExecutionInput& input, const std::string& pattern,
                                            const std::string& array_prefix) {
   WorkflowInput parsed;
   parsed.pattern_ = pattern;
@@ -60,8 +59,7 @@ std::string stringField(const json& object, const char* name) {
 std::string taskPrompt(const json& task) {
   const std::string title = stringField(task, "title");
   const std::string description = stringField(task, "description");
-  return title.empty() || description.empty() ? title + description
-                                              : title + "\n\n" + description;
+  return title.empty() || description.empty() ? title + description : title + "\n\n" + description;
 }
 
 WorkItem workItemFromTask(const json& task) {

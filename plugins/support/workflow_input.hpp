@@ -48,8 +48,7 @@ class WorkflowInput {
   // Sets `agent_id` to the next of the run's agents when both it and `capability` are empty.
   // InvalidArgument "<pattern>: <what> names no agent or capability and the run has no
   // agents" when there is none to give.
-  Status assignAgent(std::string& agent_id, const std::string& capability,
-                     const std::string& what);
+  Status assignAgent(std::string& agent_id, const std::string& capability, const std::string& what);
 
  private:
   std::string pattern_;

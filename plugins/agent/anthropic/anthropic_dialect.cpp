@@ -21,7 +21,8 @@ std::string AnthropicDialect::requestBody(const ModelSettings& settings,
     messages.push_back({{"role", "assistant"}, {"content", turn.assistant}});
   }
   messages.push_back({{"role", "user"}, {"content", prompt}});
-  json body = {{"model", settings.model}, {"max_tokens", max_tokens}, {"messages", std::move(messages)}};
+  json body = {
+      {"model", settings.model}, {"max_tokens", max_tokens}, {"messages", std::move(messages)}};
   if (!settings.system_prompt.empty()) body["system"] = settings.system_prompt;
   if (settings.temperature) body["temperature"] = *settings.temperature;
   if (settings.stream) body["stream"] = true;
@@ -33,10 +34,10 @@ Status AnthropicDialect::readUsage(const json& from, Usage& usage) {
     const char* name;
     std::int64_t* into;
   };
-  for (Field f : {Field{"input_tokens", &usage.input_tokens},
-                  Field{"output_tokens", &usage.output_tokens},
-                  Field{"cache_read_input_tokens", &usage.cache_read_tokens},
-                  Field{"cache_creation_input_tokens", &usage.cache_creation_tokens}}) {
+  for (Field f :
+       {Field{"input_tokens", &usage.input_tokens}, Field{"output_tokens", &usage.output_tokens},
+        Field{"cache_read_input_tokens", &usage.cache_read_tokens},
+        Field{"cache_creation_input_tokens", &usage.cache_creation_tokens}}) {
     auto it = from.find(f.name);
     if (it == from.end() || it->is_null()) continue;
     Result<std::int64_t> n = tokenCount(from, f.name);
@@ -64,8 +65,8 @@ Result<ModelAnswer> AnthropicDialect::parseAnswer(std::string_view body) const {
   }
   ModelAnswer answer;
   for (const json& block : *content) {
-    if (block.is_object() && block.contains("type") && block["type"] == "text" && block.contains("text") &&
-        block["text"].is_string()) {
+    if (block.is_object() && block.contains("type") && block["type"] == "text" &&
+        block.contains("text") && block["text"].is_string()) {
       answer.text += block["text"].get<std::string>();
     }
   }

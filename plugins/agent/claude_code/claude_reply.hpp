@@ -37,7 +37,7 @@ struct RunEnd {
   double max_budget_usd = 0.0;  // --max-budget-usd passed, 0 = none
   ProcessExit exit;
   ProcessStats stats;
-  std::string stderr_text;  // what the process wrote on stderr (its tail is quoted)
+  std::string stderr_text;               // what the process wrote on stderr (its tail is quoted)
   nlohmann::json tool_decisions;         // array with the control channel, else null
   std::int64_t tool_decisions_seen = 0;  // how many there were (the array may be cut)
   std::string worktree;                  // the git worktree claude ran in, or ""

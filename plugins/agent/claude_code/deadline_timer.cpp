@@ -52,7 +52,8 @@ void DeadlineTimer::run(Core& core) {
       continue;
     }
     auto first = core.tasks.begin();
-    const Clock::time_point due = first->first;  // a copy: cancel() may erase the entry while we wait
+    const Clock::time_point due =
+        first->first;  // a copy: cancel() may erase the entry while we wait
     if (Clock::now() < due) {
       core.changed.wait_until(lock, due);
       continue;

@@ -54,16 +54,16 @@ std::vector<std::string_view> commandPieces(std::string_view command) {
 
 // Programs that run another command given to them, so a pattern cannot see what runs.
 constexpr std::array<std::string_view, 25> kWrappers = {
-    "bash",  "sh",      "zsh",    "dash",    "ksh",   "fish",  "env",     "command", "exec",
-    "eval",  "xargs",   "sudo",   "doas",    "su",    "nohup", "time",    "nice",    "timeout",
-    "builtin", "source", ".",     "watch",   "parallel", "setsid", "stdbuf"};
+    "bash",    "sh",     "zsh",  "dash",  "ksh",      "fish",   "env",   "command", "exec",
+    "eval",    "xargs",  "sudo", "doas",  "su",       "nohup",  "time",  "nice",    "timeout",
+    "builtin", "source", ".",    "watch", "parallel", "setsid", "stdbuf"};
 
 // True when a deny pattern cannot tell what `command` runs: substitutions, subshells, or a
 // piece whose program is a path, a variable, quoted or escaped, set after an environment
 // assignment, a wrapper that runs another command, or find's -exec / -delete.
 bool opaqueCommand(std::string_view command, const std::vector<std::string_view>& pieces) {
-  if (command.find("$(") != std::string_view::npos ||
-      command.find('`') != std::string_view::npos || command.find("<(") != std::string_view::npos ||
+  if (command.find("$(") != std::string_view::npos || command.find('`') != std::string_view::npos ||
+      command.find("<(") != std::string_view::npos ||
       command.find(">(") != std::string_view::npos) {
     return true;
   }

@@ -20,7 +20,8 @@ Result<std::unique_ptr<Agent>> CommandAgent::createAgent(const AgentSpec& spec) 
   try {
     Result<CommandOptions> options = CommandOptions::parse(spec.config_json);
     if (!options.ok()) return options.status();
-    Result<std::unique_ptr<CommandWorker>> worker = CommandWorker::create(host_, spec, std::move(*options));
+    Result<std::unique_ptr<CommandWorker>> worker =
+        CommandWorker::create(host_, spec, std::move(*options));
     if (!worker.ok()) return worker.status();
     return std::unique_ptr<Agent>(std::move(*worker));
   } catch (const std::exception& e) {

@@ -10,7 +10,8 @@ using nlohmann::json;
 Usage readUsage(const json& u) {
   Usage usage;
   auto num = [&](const char* key, std::int64_t* out) {
-    if (auto it = u.find(key); it != u.end() && it->is_number_integer() && it->get<std::int64_t>() >= 0) {
+    if (auto it = u.find(key);
+        it != u.end() && it->is_number_integer() && it->get<std::int64_t>() >= 0) {
       *out = it->get<std::int64_t>();
     }
   };
@@ -35,7 +36,8 @@ Result<CommandOptions> CommandOptions::parse(std::string_view config_json) {
   CommandOptions o;
   const json* argv = config.contains("argv") ? &config["argv"] : nullptr;
   if (argv == nullptr || !argv->is_array() || argv->empty()) {
-    return Status::invalidArgument("config.argv must list the program and its arguments, e.g. [\"python3\", \"worker.py\"]");
+    return Status::invalidArgument(
+        "config.argv must list the program and its arguments, e.g. [\"python3\", \"worker.py\"]");
   }
   for (const json& arg : *argv) {
     if (!arg.is_string()) return Status::invalidArgument("config.argv must hold strings only");
@@ -45,7 +47,8 @@ Result<CommandOptions> CommandOptions::parse(std::string_view config_json) {
   if (auto it = config.find("env"); it != config.end() && it->is_object()) {
     for (const auto& [name, value] : it->items()) {
       if (name.empty() || name.find('=') != std::string::npos || !value.is_string()) {
-        return Status::invalidArgument("config.env: \"" + name + "\" is not a NAME with a string value");
+        return Status::invalidArgument("config.env: \"" + name +
+                                       "\" is not a NAME with a string value");
       }
       o.env.push_back(name + "=" + value.get<std::string>());
     }
@@ -87,7 +90,8 @@ std::string CommandOptions::stdinFor(std::string_view input_json) const {
       return "";
     case Input::kPrompt: {
       json in = json::parse(input_json, nullptr, false);
-      if (in.is_object() && in.contains("prompt") && in["prompt"].is_string()) return in["prompt"].get<std::string>();
+      if (in.is_object() && in.contains("prompt") && in["prompt"].is_string())
+        return in["prompt"].get<std::string>();
       return std::string(input_json);
     }
     case Input::kJson:
@@ -102,23 +106,28 @@ Result<ParsedReply> parseCommandOutput(std::string_view text, CommandOptions::Ou
     json value = json::parse(text, nullptr, false);
     if (!value.is_discarded()) {
       if (value.is_object()) {
-        if (auto it = value.find("usage"); it != value.end() && it->is_object()) reply.usage = readUsage(*it);
+        if (auto it = value.find("usage"); it != value.end() && it->is_object())
+          reply.usage = readUsage(*it);
       }
       reply.output_json = value.dump();
       return reply;
     }
     if (mode == CommandOptions::Output::kJson) {
-      return Status::invalidArgument("the program's output is not JSON (output: json): " + tailOf(text, 300));
+      return Status::invalidArgument("the program's output is not JSON (output: json): " +
+                                     tailOf(text, 300));
     }
   }
   std::string_view trimmed = text;
-  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r')) trimmed.remove_suffix(1);
-  reply.output_json = json{{"text", std::string(trimmed)}}.dump(-1, ' ', false, json::error_handler_t::replace);
+  while (!trimmed.empty() && (trimmed.back() == '\n' || trimmed.back() == '\r'))
+    trimmed.remove_suffix(1);
+  reply.output_json =
+      json{{"text", std::string(trimmed)}}.dump(-1, ' ', false, json::error_handler_t::replace);
   return reply;
 }
 
 std::string tailOf(std::string_view text, std::size_t max) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) text.remove_suffix(1);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r'))
+    text.remove_suffix(1);
   if (text.size() > max) return "..." + std::string(text.substr(text.size() - max));
   return std::string(text);
 }

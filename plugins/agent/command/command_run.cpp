@@ -60,8 +60,9 @@ void CommandRun::onExit(const ProcessExit& exit, const ProcessStats& stats) noex
   if (cancelled_) {
     reply.status = Status::cancelled("the command was cancelled (" + exit.describe() + ")");
   } else if (overflow_) {
-    reply.status = Status::resourceExhausted("the command printed more than max_output_bytes (" +
-                                             std::to_string(options_.max_output_bytes) + ") and was killed");
+    reply.status =
+        Status::resourceExhausted("the command printed more than max_output_bytes (" +
+                                  std::to_string(options_.max_output_bytes) + ") and was killed");
   } else if (!exit.success()) {
     reply.status = Status::internal("the command " + exit.describe() + err_note);
   } else {

@@ -120,7 +120,8 @@ struct CommandWorker::Channel final : ProcessObserver {
     ended = true;
     crashed = !stopping;
     std::string err = tailOf(stderr_tail);
-    ended_why = "the persistent command process " + exit.describe() + (err.empty() ? "" : "; stderr: " + err);
+    ended_why = "the persistent command process " + exit.describe() +
+                (err.empty() ? "" : "; stderr: " + err);
     std::deque<Pending> failed = std::move(queue);
     queue.clear();
     bool was_stopping = stopping;
@@ -194,7 +195,8 @@ Result<std::unique_ptr<CommandWorker>> CommandWorker::create(Host* host, const A
                                                              CommandOptions options) {
   std::unique_ptr<CommandWorker> worker(new CommandWorker(host, spec.id, std::move(options)));
   if (worker->options_.mode == CommandOptions::Mode::kPersistent) {
-    Result<std::shared_ptr<Channel>> channel = startChannel(host, worker->agent_id_, worker->options_);
+    Result<std::shared_ptr<Channel>> channel =
+        startChannel(host, worker->agent_id_, worker->options_);
     if (!channel.ok()) return channel.status().withContext("cannot start the agent's process");
     worker->channel_ = std::move(*channel);
   }
@@ -222,8 +224,8 @@ Result<std::unique_ptr<AgentCall>> CommandWorker::call(const AgentRequest& reque
   }
 }
 
-Result<std::unique_ptr<AgentCall>> CommandWorker::callOnce(const AgentRequest& request,
-                                                           std::shared_ptr<AgentCallback> callback) {
+Result<std::unique_ptr<AgentCall>> CommandWorker::callOnce(
+    const AgentRequest& request, std::shared_ptr<AgentCallback> callback) {
   if (options_.mode == CommandOptions::Mode::kPersistent) {
     std::shared_ptr<Channel> channel;
     {

@@ -9,7 +9,8 @@ namespace switchboard::plugins {
 namespace {
 
 Result<std::unique_ptr<AgentType>> makeCommandAgent(const PluginContext& context) {
-  if (context.host == nullptr) return Status::invalidArgument("the command agent needs a host to run processes");
+  if (context.host == nullptr)
+    return Status::invalidArgument("the command agent needs a host to run processes");
   return std::unique_ptr<AgentType>(std::make_unique<CommandAgent>(context.host));
 }
 

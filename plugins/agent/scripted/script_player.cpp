@@ -83,8 +83,8 @@ Result<std::unique_ptr<ScriptPlayer>> ScriptPlayer::create(const AgentSpec& spec
 }
 
 Status ScriptPlayer::parse(std::string_view config_json) {
-  json config = json::parse(config_json.empty() ? std::string_view("{}") : config_json, nullptr,
-                            false);
+  json config =
+      json::parse(config_json.empty() ? std::string_view("{}") : config_json, nullptr, false);
   if (config.is_discarded() || !config.is_object()) {
     return Status::invalidArgument("config must be a JSON object");
   }
@@ -104,8 +104,8 @@ Status ScriptPlayer::parse(std::string_view config_json) {
         try {
           rule.regex.emplace((*match)["regex"].get<std::string>(), std::regex::ECMAScript);
         } catch (const std::regex_error& e) {
-          return Status::invalidArgument(where + ".match.regex is not a valid regular expression: " +
-                                         e.what());
+          return Status::invalidArgument(
+              where + ".match.regex is not a valid regular expression: " + e.what());
         }
       } else {
         return Status::invalidArgument(where + ".match must be a non-empty string or {\"regex\"}");
@@ -167,8 +167,8 @@ AgentReply ScriptPlayer::answer(const AgentRequest& request, std::int64_t attemp
   if (!rules_.empty() || !default_reply_json_) {
     json input = json::parse(request.input_json, nullptr, false);
     auto found = input.is_object() ? input.find("prompt") : input.end();
-    prompt = found != input.end() && found->is_string() ? found->get<std::string>()
-                                                        : request.input_json;
+    prompt =
+        found != input.end() && found->is_string() ? found->get<std::string>() : request.input_json;
     for (const Rule& rule : rules_) {
       const bool hit = rule.regex ? std::regex_search(prompt, *rule.regex)
                                   : prompt.find(rule.substring) != std::string::npos;
@@ -217,13 +217,14 @@ Result<std::unique_ptr<AgentCall>> ScriptPlayer::call(const AgentRequest& reques
                                             static_cast<std::uint64_t>(jitter_ms_ + 1));
     }
     if (delay_ms == 0) {
-      auto handle = std::make_unique<FinishedCall>();  // allocated first: nothing throws after onDone
+      auto handle =
+          std::make_unique<FinishedCall>();  // allocated first: nothing throws after onDone
       callback->onDone(std::move(reply));
       return std::unique_ptr<AgentCall>(std::move(handle));
     }
     auto pending = std::make_shared<PendingReply>(std::move(callback), std::move(reply));
-    SB_RETURN_IF_ERROR(timer_->schedule(
-        ReplyTimer::Clock::now() + std::chrono::milliseconds(delay_ms), pending));
+    SB_RETURN_IF_ERROR(
+        timer_->schedule(ReplyTimer::Clock::now() + std::chrono::milliseconds(delay_ms), pending));
     return std::unique_ptr<AgentCall>(std::make_unique<DelayedCall>(std::move(pending)));
   } catch (const std::exception& e) {
     return Status::internal(std::string("scripted agent: ") + e.what());

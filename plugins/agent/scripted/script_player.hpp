@@ -38,10 +38,10 @@ class ScriptPlayer : public Agent {
 
  private:
   struct Rule {
-    std::string substring;           // when not a regex
+    std::string substring;  // when not a regex
     std::optional<std::regex> regex;
-    std::string reply_json;          // the whole output, ready to send
-    std::string error;               // when set, the call fails with it
+    std::string reply_json;  // the whole output, ready to send
+    std::string error;       // when set, the call fails with it
     std::optional<Usage> usage;
   };
 

@@ -14,7 +14,8 @@ Status MemoryStorage::apply(const WriteBatch& batch) {
     for (const Record& record : batch.puts) {
       auto collection = records_.find(record.collection);
       if (collection == records_.end()) {
-        collection = records_.emplace(record.collection, std::map<std::string, std::string>()).first;
+        collection =
+            records_.emplace(record.collection, std::map<std::string, std::string>()).first;
       }
       collection->second[record.id] = record.json;
     }

@@ -58,10 +58,10 @@ Status SqliteSchema::migrate(sqlite3* db) {
     Result<std::int64_t> current = version(db);
     Status status = current.status();
     if (status.ok() && *current > latestVersion()) {
-      status = Status::failedPrecondition(
-          "database schema version " + std::to_string(*current) +
-          " is newer than this plugin supports (" + std::to_string(latestVersion()) +
-          "); use a newer switchboard");
+      status = Status::failedPrecondition("database schema version " + std::to_string(*current) +
+                                          " is newer than this plugin supports (" +
+                                          std::to_string(latestVersion()) +
+                                          "); use a newer switchboard");
     }
     if (status.ok() && *current == latestVersion()) return exec(db, "COMMIT", "migrating");
     if (status.ok()) {

@@ -33,9 +33,9 @@ Status execSql(sqlite3* db, const char* sql, std::string_view what) {
 
 Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const Options& options) {
   sqlite3* db = nullptr;
-  const int rc = sqlite3_open_v2(options.path.c_str(), &db,
-                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                                 nullptr);
+  const int rc =
+      sqlite3_open_v2(options.path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status status = sqliteStatus(rc, db, "opening " + options.path);
     sqlite3_close_v2(db);
@@ -52,13 +52,12 @@ Result<std::unique_ptr<SqliteStorage>> SqliteStorage::open(const Options& option
   const std::string mode = wal.columnText(0);
   wal.reset();
   if (mode != "wal" && options.path != ":memory:") {
-    return Status::unavailable("cannot enable WAL on " + options.path + " (journal mode " +
-                               mode + ")");
+    return Status::unavailable("cannot enable WAL on " + options.path + " (journal mode " + mode +
+                               ")");
   }
-  SB_RETURN_IF_ERROR(execSql(db,
-                             options.synchronous_full ? "PRAGMA synchronous = FULL"
-                                                      : "PRAGMA synchronous = NORMAL",
-                             "setting synchronous"));
+  SB_RETURN_IF_ERROR(execSql(
+      db, options.synchronous_full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL",
+      "setting synchronous"));
   SB_RETURN_IF_ERROR(SqliteSchema::migrate(db).withContext(options.path));
   SB_RETURN_IF_ERROR(storage->prepareStatements());
   return storage;
@@ -74,10 +73,10 @@ Status SqliteStorage::prepareStatements() {
   SB_RETURN_IF_ERROR(commit_.prepare(db_, "COMMIT"));
   SB_RETURN_IF_ERROR(rollback_.prepare(db_, "ROLLBACK"));
   SB_RETURN_IF_ERROR(max_event_.prepare(db_, "SELECT coalesce(max(id), 0) FROM events"));
-  SB_RETURN_IF_ERROR(put_record_.prepare(
-      db_,
-      "INSERT INTO records (collection, id, json) VALUES (?1, ?2, ?3) "
-      "ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json"));
+  SB_RETURN_IF_ERROR(
+      put_record_.prepare(db_,
+                          "INSERT INTO records (collection, id, json) VALUES (?1, ?2, ?3) "
+                          "ON CONFLICT (collection, id) DO UPDATE SET json = excluded.json"));
   SB_RETURN_IF_ERROR(
       erase_record_.prepare(db_, "DELETE FROM records WHERE collection = ?1 AND id = ?2"));
   SB_RETURN_IF_ERROR(put_step_.prepare(
@@ -89,14 +88,13 @@ Status SqliteStorage::prepareStatements() {
   SB_RETURN_IF_ERROR(
       get_record_.prepare(db_, "SELECT json FROM records WHERE collection = ?1 AND id = ?2"));
   SB_RETURN_IF_ERROR(list_records_.prepare(
-      db_,
-      "SELECT id, json FROM records WHERE collection = ?1 AND id > ?2 ORDER BY id LIMIT ?3"));
+      db_, "SELECT id, json FROM records WHERE collection = ?1 AND id > ?2 ORDER BY id LIMIT ?3"));
   SB_RETURN_IF_ERROR(list_steps_.prepare(
       db_, "SELECT key, seq, json FROM steps WHERE execution_id = ?1 ORDER BY seq, key"));
-  SB_RETURN_IF_ERROR(list_events_.prepare(
-      db_,
-      "SELECT id, topic, json FROM events WHERE id > ?1 "
-      "AND substr(topic, 1, length(?2)) = ?2 ORDER BY id LIMIT ?3"));
+  SB_RETURN_IF_ERROR(
+      list_events_.prepare(db_,
+                           "SELECT id, topic, json FROM events WHERE id > ?1 "
+                           "AND substr(topic, 1, length(?2)) = ?2 ORDER BY id LIMIT ?3"));
   return Status();
 }
 
@@ -193,8 +191,8 @@ Result<std::vector<StepRecord>> SqliteStorage::steps(const std::string& executio
   list_steps_.bindText(1, execution_id);
   int rc;
   while ((rc = list_steps_.step()) == SQLITE_ROW) {
-    out.push_back(StepRecord{execution_id, list_steps_.columnText(0),
-                             list_steps_.columnInt64(1), list_steps_.columnText(2)});
+    out.push_back(StepRecord{execution_id, list_steps_.columnText(0), list_steps_.columnInt64(1),
+                             list_steps_.columnText(2)});
   }
   if (rc != SQLITE_DONE) return sqliteStatus(rc, db_, "reading the journal");
   return out;

@@ -67,8 +67,8 @@ Result<std::unique_ptr<Agent>> ModelAgentType::createAgent(const AgentSpec& spec
     if (settings->memory_max_turns > 0) {
       memory = memoryFor(spec.id, static_cast<std::size_t>(settings->memory_max_turns));
     }
-    return std::unique_ptr<Agent>(std::make_unique<ModelWorker>(
-        dialect_, std::move(*settings), host_, spec.id, std::move(memory)));
+    return std::unique_ptr<Agent>(std::make_unique<ModelWorker>(dialect_, std::move(*settings),
+                                                                host_, spec.id, std::move(memory)));
   } catch (const std::exception& e) {
     return Status::internal(defaults_.type_name + " agent: " + e.what());
   }

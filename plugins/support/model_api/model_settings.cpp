@@ -30,8 +30,8 @@ Status readInt(const json& agent, const json& plugin, const char* key, std::int6
   const json* v = pick(agent, plugin, key);
   if (v == nullptr) return {};
   if (!v->is_number_integer() || v->get<std::int64_t>() < min) {
-    return Status::invalidArgument(std::string(key) + " must be an integer >= " +
-                                   std::to_string(min));
+    return Status::invalidArgument(std::string(key) +
+                                   " must be an integer >= " + std::to_string(min));
   }
   out = static_cast<Int>(v->get<std::int64_t>());
   return {};
@@ -70,14 +70,14 @@ std::string resolveKey(const json& agent, const json& plugin, const ModelDefault
                        std::string& looked) {
   for (const json* config : {&agent, &plugin}) {
     const char* whose = config == &agent ? "the agent's" : "the plugin's";
-    if (auto it = config->find("api_key"); it != config->end() && it->is_string() &&
-                                           !it->get<std::string>().empty()) {
+    if (auto it = config->find("api_key");
+        it != config->end() && it->is_string() && !it->get<std::string>().empty()) {
       return it->get<std::string>();
     }
     if (auto it = config->find("api_key_env"); it != config->end() && it->is_string()) {
       std::string name = it->get<std::string>();
-      looked += std::string(looked.empty() ? "" : ", ") + "$" + name + " (" + whose +
-                " api_key_env)";
+      looked +=
+          std::string(looked.empty() ? "" : ", ") + "$" + name + " (" + whose + " api_key_env)";
       if (std::string v = envValue(name); !v.empty()) return v;
     }
   }
@@ -128,14 +128,14 @@ Result<ModelSettings> ModelSettings::parse(const ModelDefaults& defaults,
   s.type_name = defaults.type_name;
   s.system_prompt = spec.system_prompt;
   std::string base_url = defaults.base_url;
-  for (Status st : {readString(a, p, "base_url", base_url), readString(a, p, "model", s.model),
-                    readString(a, p, "max_tokens_field", s.max_tokens_field),
-                    readInt(a, p, "max_tokens", 1, s.max_tokens),
-                    readInt(a, p, "timeout_ms", 1, s.timeout_ms),
-                    readInt(a, p, "connect_timeout_ms", 1, s.connect_timeout_ms),
-                    readInt(a, p, "max_retries", 0, s.max_retries),
-                    readInt(a, p, "retry_base_ms", 0, s.retry_base_ms),
-                    readInt(a, p, "max_retry_wait_ms", 0, s.max_retry_wait_ms)}) {
+  for (Status st :
+       {readString(a, p, "base_url", base_url), readString(a, p, "model", s.model),
+        readString(a, p, "max_tokens_field", s.max_tokens_field),
+        readInt(a, p, "max_tokens", 1, s.max_tokens), readInt(a, p, "timeout_ms", 1, s.timeout_ms),
+        readInt(a, p, "connect_timeout_ms", 1, s.connect_timeout_ms),
+        readInt(a, p, "max_retries", 0, s.max_retries),
+        readInt(a, p, "retry_base_ms", 0, s.retry_base_ms),
+        readInt(a, p, "max_retry_wait_ms", 0, s.max_retry_wait_ms)}) {
     if (!st.ok()) return st;
   }
   if (!spec.model.empty()) s.model = spec.model;

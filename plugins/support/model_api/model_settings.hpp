@@ -34,10 +34,10 @@ struct ModelPrice {
 
 // What differs between the agent types that use ModelSettings.
 struct ModelDefaults {
-  std::string type_name;       // "anthropic": used in messages
-  std::string base_url;        // "https://api.anthropic.com"
-  std::string api_key_env;     // "ANTHROPIC_API_KEY"
-  bool key_required = true;    // false: local servers take requests without a key
+  std::string type_name;     // "anthropic": used in messages
+  std::string base_url;      // "https://api.anthropic.com"
+  std::string api_key_env;   // "ANTHROPIC_API_KEY"
+  bool key_required = true;  // false: local servers take requests without a key
 };
 
 // scheme://host[:port] and the path prefix that goes before the API's own path.
@@ -60,12 +60,12 @@ struct ModelSettings {
   std::optional<double> temperature;
   std::int64_t timeout_ms = 600000;         // the whole call, every attempt and wait included
   std::int64_t connect_timeout_ms = 10000;  // per attempt
-  int max_retries = 3;                      // attempts after the first, on 429, 5xx, transport errors
-  std::int64_t retry_base_ms = 500;         // backoff: base * 2^(retry-1), capped at 30 s
-  std::int64_t max_retry_wait_ms = 60000;   // a longer Retry-After ends the call instead
-  std::optional<ModelPrice> price;          // none: cost is reported as 0 and said so
-  bool stream = true;                       // ask for a server-sent event stream
-  std::int64_t memory_max_turns = 0;        // agent config memory.max_turns; 0 = no memory
+  int max_retries = 3;               // attempts after the first, on 429, 5xx, transport errors
+  std::int64_t retry_base_ms = 500;  // backoff: base * 2^(retry-1), capped at 30 s
+  std::int64_t max_retry_wait_ms = 60000;  // a longer Retry-After ends the call instead
+  std::optional<ModelPrice> price;         // none: cost is reported as 0 and said so
+  bool stream = true;                      // ask for a server-sent event stream
+  std::int64_t memory_max_turns = 0;       // agent config memory.max_turns; 0 = no memory
 
   // InvalidArgument when a config is malformed, the base URL is not http(s), no model is
   // named (spec.model or config "model"), or a required key is missing (naming where it was

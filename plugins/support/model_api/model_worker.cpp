@@ -56,15 +56,18 @@ std::string spentText(const Usage& u, bool estimated) {
 
 Status finalError(const ModelSettings& s, int status, const std::string& what) {
   const std::string who = s.type_name + " API";
-  if (status == 0) return Status::unavailable("cannot reach the " + who + " at " + s.base.origin + ": " + what);
+  if (status == 0)
+    return Status::unavailable("cannot reach the " + who + " at " + s.base.origin + ": " + what);
   std::string code = " (HTTP " + std::to_string(status) + ")";
   if (status == 429) return Status::unavailable(who + " rate limit" + code + ": " + what);
   if (isRetryable(status)) return Status::unavailable(who + " unavailable" + code + ": " + what);
   if (status == 401 || status == 403) {
     return Status::permissionDenied(who + " refused the key" + code + ": " + what);
   }
-  if (status == 404) return Status::notFound(who + " has no such model or path" + code + ": " + what);
-  if (status >= 400) return Status::invalidArgument(who + " rejected the request" + code + ": " + what);
+  if (status == 404)
+    return Status::notFound(who + " has no such model or path" + code + ": " + what);
+  if (status >= 400)
+    return Status::invalidArgument(who + " rejected the request" + code + ": " + what);
   return Status::internal(who + " answered" + code + ": " + what);
 }
 
@@ -89,20 +92,23 @@ struct CallInput {
 };
 
 // The reply of a stream that began and then stopped without an answer. Not retried.
-AgentReply afterBegun(const CallInput& in, const ModelAttempt::Outcome& a, std::int64_t timeout_ms) {
+AgentReply afterBegun(const CallInput& in, const ModelAttempt::Outcome& a,
+                      std::int64_t timeout_ms) {
   const ModelSettings& s = *in.settings;
   AgentReply reply;
   reply.usage = a.spent;
   in.callback->onUsage(reply.usage);
   const std::string spent = spentText(a.spent, true);
   if (a.error_event) {
-    reply.status = streamError(s, *a.error_event, scrub(a.error_event->message, s.api_key) + " (" + spent + ")");
+    reply.status = streamError(s, *a.error_event,
+                               scrub(a.error_event->message, s.api_key) + " (" + spent + ")");
   } else if (a.malformed) {
     reply.status = Status::internal("malformed stream from the " + s.type_name +
                                     " API: " + scrub(a.error, s.api_key) + " (" + spent + ")");
   } else if (a.deadline) {
-    reply.status = Status::deadlineExceeded("the " + s.type_name + " API answer did not end within " +
-                                            std::to_string(timeout_ms) + " ms (" + spent + ")");
+    reply.status =
+        Status::deadlineExceeded("the " + s.type_name + " API answer did not end within " +
+                                 std::to_string(timeout_ms) + " ms (" + spent + ")");
   } else {
     reply.status = Status::unavailable(
         "the " + s.type_name + " API stream broke mid-answer (" + scrub(a.error, s.api_key) +
@@ -129,14 +135,16 @@ AgentReply answered(const CallInput& in, ModelAttempt::Outcome& a, const CallBud
     reply.status = Status::resourceExhausted(why);
     return reply;
   }
-  json output = {{"text", a.answer->text}, {"model", s.model}, {"stop_reason", a.answer->stop_reason}};
+  json output = {
+      {"text", a.answer->text}, {"model", s.model}, {"stop_reason", a.answer->stop_reason}};
   reply.output_json = output.dump(-1, ' ', false, json::error_handler_t::replace);
   if (in.memory) {
     Status kept = in.memory->append({in.prompt, a.answer->text});
     if (!kept.ok()) {
       std::string what = "the conversation could not be saved: " + kept.message();
       in.callback->onProgress(what);
-      if (in.host != nullptr) in.host->log(LogLevel::kWarning, s.type_name + " agent " + in.agent_id + ": " + what);
+      if (in.host != nullptr)
+        in.host->log(LogLevel::kWarning, s.type_name + " agent " + in.agent_id + ": " + what);
     }
   }
   return reply;
@@ -167,22 +175,23 @@ AgentReply runCall(const CallInput& in, ModelCallState& state) {
     ModelAttempt::Outcome a = attempt.run(state, body, deadline);
     if (a.cancelled) {
       reply.usage = a.spent;
-      reply.status = Status::cancelled(a.begun ? "cancelled mid-answer (" + spentText(a.spent, true) + ")"
-                                               : "cancelled");
+      reply.status = Status::cancelled(
+          a.begun ? "cancelled mid-answer (" + spentText(a.spent, true) + ")" : "cancelled");
       return reply;
     }
     if (!a.over_budget.empty()) {
       reply.usage = a.spent;
       in.callback->onUsage(reply.usage);
-      reply.status = Status::resourceExhausted(a.over_budget + "; the answer was stopped mid-stream (" +
-                                               spentText(a.spent, true) + ")");
+      reply.status = Status::resourceExhausted(
+          a.over_budget + "; the answer was stopped mid-stream (" + spentText(a.spent, true) + ")");
       return reply;
     }
     if (a.answer) return answered(in, a, budget);
     if (a.begun) return afterBegun(in, a, timeout_ms);
     const std::string error = scrub(a.error, s.api_key);
     if (a.malformed) {
-      reply.status = Status::internal("malformed answer from the " + s.type_name + " API: " + error);
+      reply.status =
+          Status::internal("malformed answer from the " + s.type_name + " API: " + error);
       return reply;
     }
     std::string tries = tried == 0 ? "" : " (after " + std::to_string(tried + 1) + " attempts)";
@@ -198,28 +207,32 @@ AgentReply runCall(const CallInput& in, ModelCallState& state) {
     std::optional<std::int64_t> asked =
         serverRetryWaitMs(a.retry_after_ms, a.retry_after, std::chrono::system_clock::now());
     if (asked && *asked > s.max_retry_wait_ms) {
-      reply.status = finalError(s, a.status, error + "; the server asks to wait " +
-                                                 std::to_string(*asked) + " ms, more than max_retry_wait_ms");
+      reply.status = finalError(s, a.status,
+                                error + "; the server asks to wait " + std::to_string(*asked) +
+                                    " ms, more than max_retry_wait_ms");
       return reply;
     }
     std::int64_t wait_ms = asked ? *asked : backoffMs(tried + 1, s.retry_base_ms, seed);
     if (Clock::now() + std::chrono::milliseconds(wait_ms) >= deadline) {
       if (a.status == 0) {
-        reply.status = Status::deadlineExceeded("no answer from the " + s.type_name + " API within " +
-                                                std::to_string(timeout_ms) + " ms" + tries + ": " + error);
+        reply.status =
+            Status::deadlineExceeded("no answer from the " + s.type_name + " API within " +
+                                     std::to_string(timeout_ms) + " ms" + tries + ": " + error);
         return reply;
       }
       reply.status = finalError(s, a.status, error + "; no time left to retry before the deadline");
       return reply;
     }
-    std::string what = (a.status == 0 ? std::string("no answer") : "HTTP " + std::to_string(a.status)) +
-                       " (" + error + "); retry " + std::to_string(tried + 1) + " of " +
-                       std::to_string(s.max_retries) + " in " + std::to_string(wait_ms) + " ms" +
-                       (asked ? " as the server asked" : "");
+    std::string what =
+        (a.status == 0 ? std::string("no answer") : "HTTP " + std::to_string(a.status)) + " (" +
+        error + "); retry " + std::to_string(tried + 1) + " of " + std::to_string(s.max_retries) +
+        " in " + std::to_string(wait_ms) + " ms" + (asked ? " as the server asked" : "");
     in.callback->onProgress(what);
-    if (in.host != nullptr) in.host->log(LogLevel::kWarning, s.type_name + " agent " + in.agent_id + ": " + what);
+    if (in.host != nullptr)
+      in.host->log(LogLevel::kWarning, s.type_name + " agent " + in.agent_id + ": " + what);
     std::unique_lock lock(state.mu);
-    if (state.cv.wait_for(lock, std::chrono::milliseconds(wait_ms), [&] { return state.cancelled.load(); })) {
+    if (state.cv.wait_for(lock, std::chrono::milliseconds(wait_ms),
+                          [&] { return state.cancelled.load(); })) {
       reply.status = Status::cancelled("cancelled");
       return reply;
     }
@@ -229,7 +242,8 @@ AgentReply runCall(const CallInput& in, ModelCallState& state) {
 }  // namespace
 
 ModelWorker::ModelWorker(std::shared_ptr<const ModelDialect> dialect, ModelSettings settings,
-                         Host* host, std::string agent_id, std::shared_ptr<ConversationMemory> memory)
+                         Host* host, std::string agent_id,
+                         std::shared_ptr<ConversationMemory> memory)
     : dialect_(std::move(dialect)),
       settings_(std::make_shared<const ModelSettings>(std::move(settings))),
       host_(host),
@@ -260,7 +274,13 @@ void ModelWorker::reapFinished() {
 Result<std::unique_ptr<AgentCall>> ModelWorker::call(const AgentRequest& request,
                                                      std::shared_ptr<AgentCallback> callback) {
   if (callback == nullptr) return Status::invalidArgument("no callback");
-  CallInput in{dialect_, settings_, host_, agent_id_, memory_, request, promptOf(request.input_json),
+  CallInput in{dialect_,
+               settings_,
+               host_,
+               agent_id_,
+               memory_,
+               request,
+               promptOf(request.input_json),
                std::move(callback)};
   if (in.prompt.empty()) return Status::invalidArgument("the request has no prompt");
   auto state = std::make_shared<ModelCallState>();

@@ -69,7 +69,8 @@ std::int64_t backoffMs(int retry, std::int64_t base_ms, std::uint64_t seed) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   z ^= z >> 31;
-  std::int64_t jitter = wait / 4 == 0 ? 0 : static_cast<std::int64_t>(z % static_cast<std::uint64_t>(wait / 4 + 1));
+  std::int64_t jitter =
+      wait / 4 == 0 ? 0 : static_cast<std::int64_t>(z % static_cast<std::uint64_t>(wait / 4 + 1));
   return wait + jitter;
 }
 

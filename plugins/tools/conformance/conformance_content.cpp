@@ -13,7 +13,8 @@ Result<std::string> ConformanceTools::readResource(std::string_view uri_view) {
   std::string uri(uri_view);
   Json content;
   if (uri == "test://static-text") {
-    content = {{"uri", uri}, {"mimeType", "text/plain"},
+    content = {{"uri", uri},
+               {"mimeType", "text/plain"},
                {"text", "This is the content of the static text resource."}};
   } else if (uri == "test://static-binary") {
     content = {{"uri", uri}, {"mimeType", "image/png"}, {"blob", conformance::kPng1x1}};
@@ -53,18 +54,20 @@ Result<std::string> ConformanceTools::getPrompt(std::string_view name_view,
     if (!args.contains("arg1") || !args.contains("arg2")) {
       return Status::invalidArgument("arg1 and arg2 are required");
     }
-    messages = {user(conformance::text("Prompt with arguments: arg1='" + arg("arg1") +
-                                       "', arg2='" + arg("arg2") + "'"))};
+    messages = {user(conformance::text("Prompt with arguments: arg1='" + arg("arg1") + "', arg2='" +
+                                       arg("arg2") + "'"))};
   } else if (name == "test_prompt_with_embedded_resource") {
     if (!args.contains("resourceUri")) return Status::invalidArgument("resourceUri is required");
     messages = {user({{"type", "resource"},
                       {"resource",
-                       {{"uri", arg("resourceUri")}, {"mimeType", "text/plain"},
+                       {{"uri", arg("resourceUri")},
+                        {"mimeType", "text/plain"},
                         {"text", "Embedded resource content for testing."}}}}),
                 user(conformance::text("Please process the embedded resource above."))};
   } else if (name == "test_prompt_with_image") {
-    messages = {user({{"type", "image"}, {"data", conformance::kPng1x1}, {"mimeType", "image/png"}}),
-                user(conformance::text("Please analyze the image above."))};
+    messages = {
+        user({{"type", "image"}, {"data", conformance::kPng1x1}, {"mimeType", "image/png"}}),
+        user(conformance::text("Please analyze the image above."))};
   } else if (name == "test_dynamic_prompt" && dynamic_prompt_.load()) {
     messages = {user(conformance::text("This prompt was added at run time."))};
   } else if (name == "test_input_required_result_prompt") {
@@ -73,8 +76,8 @@ Result<std::string> ConformanceTools::getPrompt(std::string_view name_view,
                  {{"type", "object"},
                   {"properties", {{"context", {{"type", "string"}, {"description", "Context"}}}}},
                   {"required", {"context"}}}}};
-    Result<std::string> answer = context.clientRequest("user_context", "elicitation/create",
-                                                       ask.dump());
+    Result<std::string> answer =
+        context.clientRequest("user_context", "elicitation/create", ask.dump());
     if (!answer.ok()) return answer.status();
     Json reply = Json::parse(*answer, nullptr, false);
     std::string given = reply.is_object() && reply.value("action", "") == "accept"
@@ -98,7 +101,8 @@ Result<std::string> ConformanceTools::complete(std::string_view ref_json,
   }
   std::vector<std::string> candidates;
   std::string arg_name = argument.value("name", "");
-  if (ref.value("type", "") == "ref/prompt" && ref.value("name", "") == "test_prompt_with_arguments") {
+  if (ref.value("type", "") == "ref/prompt" &&
+      ref.value("name", "") == "test_prompt_with_arguments") {
     if (arg_name == "arg1") candidates = {"test", "test1", "test2", "testing", "value1"};
     if (arg_name == "arg2") candidates = {"alpha", "beta", "gamma"};
   } else if (ref.value("type", "") == "ref/resource" && arg_name == "id") {

@@ -13,7 +13,9 @@ bool isInputRequired(const Status& status) {
 Json form(const std::string& message, Json properties, Json required) {
   return {{"message", message},
           {"requestedSchema",
-           {{"type", "object"}, {"properties", std::move(properties)}, {"required", std::move(required)}}}};
+           {{"type", "object"},
+            {"properties", std::move(properties)},
+            {"required", std::move(required)}}}};
 }
 
 Json sampling(const std::string& question, int max_tokens) {
@@ -50,7 +52,8 @@ Json nameForm() {
 
 // Asks every question in `questions` (key, method, params); returns their answers, or
 // the input_required Status when any is still missing.
-Result<Json> askAll(ToolContext& context, const std::vector<std::tuple<const char*, const char*, Json>>& questions) {
+Result<Json> askAll(ToolContext& context,
+                    const std::vector<std::tuple<const char*, const char*, Json>>& questions) {
   Json answers = Json::object();
   bool missing = false;
   for (const auto& [key, method, params] : questions) {
@@ -86,48 +89,62 @@ Result<Json> callClientTool(const std::string& name, const Json& args, ToolConte
     return textResult("User response: " + answer->dump());
   }
   if (name == "test_elicitation_sep1034_defaults") {
-    Json params = form(
-        "Please review and update the form fields with defaults",
-        {{"name", {{"type", "string"}, {"description", "User name"}, {"default", "John Doe"}}},
-         {"age", {{"type", "integer"}, {"description", "User age"}, {"default", 30}}},
-         {"score", {{"type", "number"}, {"description", "User score"}, {"default", 95.5}}},
-         {"status",
-          {{"type", "string"}, {"description", "User status"},
-           {"enum", {"active", "inactive", "pending"}}, {"default", "active"}}},
-         {"verified", {{"type", "boolean"}, {"description", "Verification status"}, {"default", true}}}},
-        Json::array());
+    Json params =
+        form("Please review and update the form fields with defaults",
+             {{"name", {{"type", "string"}, {"description", "User name"}, {"default", "John Doe"}}},
+              {"age", {{"type", "integer"}, {"description", "User age"}, {"default", 30}}},
+              {"score", {{"type", "number"}, {"description", "User score"}, {"default", 95.5}}},
+              {"status",
+               {{"type", "string"},
+                {"description", "User status"},
+                {"enum", {"active", "inactive", "pending"}},
+                {"default", "active"}}},
+              {"verified",
+               {{"type", "boolean"}, {"description", "Verification status"}, {"default", true}}}},
+             Json::array());
     Result<Json> answer = ask(context, "defaults", "elicitation/create", params);
     if (!answer.ok()) return answer.status();
     return textResult("Elicitation completed: " + answer->dump());
   }
   if (name == "test_elicitation_sep1330_enums") {
-    Json params = form(
-        "Please select options from the enum fields",
-        {{"untitledSingle", {{"type", "string"}, {"description", "Select one option"},
-                             {"enum", {"option1", "option2", "option3"}}}},
-         {"titledSingle",
-          {{"type", "string"}, {"description", "Select one option with titles"},
-           {"oneOf", {{{"const", "value1"}, {"title", "First Option"}},
-                      {{"const", "value2"}, {"title", "Second Option"}},
-                      {{"const", "value3"}, {"title", "Third Option"}}}}}},
-         {"legacyEnum", {{"type", "string"}, {"description", "Select one option (legacy)"},
-                         {"enum", {"opt1", "opt2", "opt3"}},
-                         {"enumNames", {"Option One", "Option Two", "Option Three"}}}},
-         {"untitledMulti", {{"type", "array"}, {"description", "Select multiple options"},
-                            {"items", {{"type", "string"}, {"enum", {"option1", "option2", "option3"}}}}}},
-         {"titledMulti",
-          {{"type", "array"}, {"description", "Select multiple options with titles"},
-           {"items", {{"anyOf", {{{"const", "value1"}, {"title", "First Choice"}},
-                                 {{"const", "value2"}, {"title", "Second Choice"}},
-                                 {{"const", "value3"}, {"title", "Third Choice"}}}}}}}}},
-        Json::array());
+    Json params =
+        form("Please select options from the enum fields",
+             {{"untitledSingle",
+               {{"type", "string"},
+                {"description", "Select one option"},
+                {"enum", {"option1", "option2", "option3"}}}},
+              {"titledSingle",
+               {{"type", "string"},
+                {"description", "Select one option with titles"},
+                {"oneOf",
+                 {{{"const", "value1"}, {"title", "First Option"}},
+                  {{"const", "value2"}, {"title", "Second Option"}},
+                  {{"const", "value3"}, {"title", "Third Option"}}}}}},
+              {"legacyEnum",
+               {{"type", "string"},
+                {"description", "Select one option (legacy)"},
+                {"enum", {"opt1", "opt2", "opt3"}},
+                {"enumNames", {"Option One", "Option Two", "Option Three"}}}},
+              {"untitledMulti",
+               {{"type", "array"},
+                {"description", "Select multiple options"},
+                {"items", {{"type", "string"}, {"enum", {"option1", "option2", "option3"}}}}}},
+              {"titledMulti",
+               {{"type", "array"},
+                {"description", "Select multiple options with titles"},
+                {"items",
+                 {{"anyOf",
+                   {{{"const", "value1"}, {"title", "First Choice"}},
+                    {{"const", "value2"}, {"title", "Second Choice"}},
+                    {{"const", "value3"}, {"title", "Third Choice"}}}}}}}}},
+             Json::array());
     Result<Json> answer = ask(context, "enums", "elicitation/create", params);
     if (!answer.ok()) return answer.status();
     return textResult("Elicitation completed: " + answer->dump());
   }
   if (name == "test_missing_capability") {
-    Result<Json> answer = ask(context, "sampling", "sampling/createMessage",
-                              sampling("Say hello", 50));
+    Result<Json> answer =
+        ask(context, "sampling", "sampling/createMessage", sampling("Say hello", 50));
     if (!answer.ok()) return answer.status();
     return textResult("Sampling answered: " + sampledText(*answer));
   }
@@ -163,8 +180,8 @@ Result<Json> callInputTool(const std::string& name, const Json& /*args*/, ToolCo
   }
   if (name == "test_input_required_result_request_state" ||
       name == "test_input_required_result_tampered_state") {
-    Json confirm = form("Please confirm", {{"ok", {{"type", "boolean"}, {"description", "Confirm"}}}},
-                        {"ok"});
+    Json confirm =
+        form("Please confirm", {{"ok", {{"type", "boolean"}, {"description", "Confirm"}}}}, {"ok"});
     Result<Json> answer = ask(context, "confirm", "elicitation/create", confirm);
     if (!answer.ok()) {
       if (isInputRequired(answer.status())) context.setRequestState("state-ok");
@@ -185,9 +202,10 @@ Result<Json> callInputTool(const std::string& name, const Json& /*args*/, ToolCo
       if (isInputRequired(answers.status())) context.setRequestState("multiple-inputs");
       return answers.status();
     }
-    return textResult("Hello, " + elicitedField((*answers)["user_name"], "name") +
-                      "! Greeting: " + sampledText((*answers)["greeting"]) + "; roots: " +
-                      std::to_string((*answers)["client_roots"].value("roots", Json::array()).size()));
+    return textResult(
+        "Hello, " + elicitedField((*answers)["user_name"], "name") +
+        "! Greeting: " + sampledText((*answers)["greeting"]) + "; roots: " +
+        std::to_string((*answers)["client_roots"].value("roots", Json::array()).size()));
   }
   if (name == "test_input_required_result_multi_round") {
     std::string state = context.requestState();
@@ -199,8 +217,8 @@ Result<Json> callInputTool(const std::string& name, const Json& /*args*/, ToolCo
         if (isInputRequired(answer.status())) context.setRequestState(state);
         return answer.status();
       }
-      return textResult("Hello, " + state.substr(8) + "! Favourite colour: " +
-                        elicitedField(*answer, "colour"));
+      return textResult("Hello, " + state.substr(8) +
+                        "! Favourite colour: " + elicitedField(*answer, "colour"));
     }
     Result<Json> answer = ask(context, "step1", "elicitation/create", nameForm());
     if (!answer.ok()) {
@@ -212,8 +230,8 @@ Result<Json> callInputTool(const std::string& name, const Json& /*args*/, ToolCo
                        {{"colour", {{"type", "string"}, {"description", "Colour"}}}}, {"colour"});
     Result<Json> next = ask(context, "step2", "elicitation/create", colour);
     if (!next.ok()) return next.status();
-    return textResult("Hello, " + elicitedField(*answer, "name") + "! Favourite colour: " +
-                      elicitedField(*next, "colour"));
+    return textResult("Hello, " + elicitedField(*answer, "name") +
+                      "! Favourite colour: " + elicitedField(*next, "colour"));
   }
   if (name == "test_input_required_result_capabilities") {
     std::vector<std::tuple<const char*, const char*, Json>> questions;

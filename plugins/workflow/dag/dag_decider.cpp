@@ -14,7 +14,9 @@ constexpr std::size_t kNamedInReason = 20;  // tasks listed by name in a reason
 }  // namespace
 
 DagDecider::DagDecider(std::vector<Task> tasks, std::string objective, Policy policy)
-    : tasks_(std::move(tasks)), objective_(std::move(objective)), policy_(policy),
+    : tasks_(std::move(tasks)),
+      objective_(std::move(objective)),
+      policy_(policy),
       states_(tasks_.size()) {
   std::size_t levels = 0;
   for (std::size_t i = 0; i < tasks_.size(); ++i) {
@@ -179,8 +181,8 @@ std::string DagDecider::blockReason() const {
                                   : std::string();
   };
   std::string reason = std::to_string(failed_count + skipped_count) + " of " +
-                       std::to_string(tasks_.size()) + " tasks did not complete; failed: " +
-                       failed + more(failed_count);
+                       std::to_string(tasks_.size()) +
+                       " tasks did not complete; failed: " + failed + more(failed_count);
   if (skipped_count > 0) reason += "; could not run: " + skipped + more(skipped_count);
   return reason;
 }
@@ -203,8 +205,8 @@ std::string DagDecider::resultJson() const {
     StepStatus status = state.status;
     if (status == StepStatus::kRunning) status = StepStatus::kCancelled;
     if (status == StepStatus::kPending) status = StepStatus::kSkipped;
-    json entry = {{"id", tasks_[i].id}, {"status", stepStatusName(status)},
-                  {"phase", tasks_[i].level + 1}};
+    json entry = {
+        {"id", tasks_[i].id}, {"status", stepStatusName(status)}, {"phase", tasks_[i].level + 1}};
     if (!state.error.empty()) entry["error"] = state.error;
     if (state.blocked_by) entry["blocked_by"] = tasks_[*state.blocked_by].id;
     if (state.status == StepStatus::kSucceeded) {
@@ -213,9 +215,8 @@ std::string DagDecider::resultJson() const {
     phases[tasks_[i].level].push_back(tasks_[i].id);
     tasks.push_back(std::move(entry));
   }
-  return dumpJson(json{{"outputs", std::move(outputs)},
-                       {"phases", std::move(phases)},
-                       {"tasks", std::move(tasks)}});
+  return dumpJson(json{
+      {"outputs", std::move(outputs)}, {"phases", std::move(phases)}, {"tasks", std::move(tasks)}});
 }
 
 }  // namespace switchboard::plugins

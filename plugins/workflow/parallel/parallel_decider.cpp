@@ -12,9 +12,12 @@ using nlohmann::json;
 
 const char* joinName(ParallelDecider::Join join) {
   switch (join) {
-    case ParallelDecider::Join::kAll: return "all";
-    case ParallelDecider::Join::kAny: return "any";
-    case ParallelDecider::Join::kQuorum: return "quorum";
+    case ParallelDecider::Join::kAll:
+      return "all";
+    case ParallelDecider::Join::kAny:
+      return "any";
+    case ParallelDecider::Join::kQuorum:
+      return "quorum";
   }
   return "unknown";
 }
@@ -23,8 +26,7 @@ constexpr std::size_t kNamedInReason = 20;  // failed branches listed by name in
 
 }  // namespace
 
-ParallelDecider::ParallelDecider(std::vector<Branch> branches, std::string objective,
-                                 Policy policy)
+ParallelDecider::ParallelDecider(std::vector<Branch> branches, std::string objective, Policy policy)
     : branches_(std::move(branches)),
       objective_(std::move(objective)),
       policy_(policy),
@@ -97,9 +99,9 @@ Result<Decision> ParallelDecider::onSettled(const StepOutcome& outcome) {
   if (succeeded_ + failed_ == branches_.size()) {
     return finish(Decision::Kind::kBlock,
                   std::string("join '") + joinName(policy_.join) + "' needs " +
-                      std::to_string(policy_.required) + " of " +
-                      std::to_string(branches_.size()) + " branches to succeed but only " +
-                      std::to_string(succeeded_) + " did; not succeeded: " + failedList());
+                      std::to_string(policy_.required) + " of " + std::to_string(branches_.size()) +
+                      " branches to succeed but only " + std::to_string(succeeded_) +
+                      " did; not succeeded: " + failedList());
   }
   Decision decision;
   dispatchMore(decision);
@@ -148,12 +150,9 @@ std::string ParallelDecider::resultJson() const {
     if (!state.error.empty()) entry["error"] = state.error;
     branches.push_back(std::move(entry));
   }
-  json result = {{"join", joinName(policy_.join)},
-                 {"required", policy_.required},
-                 {"succeeded", succeeded_},
-                 {"failed", failed_},
-                 {"branches", std::move(branches)},
-                 {"outputs", std::move(outputs)}};
+  json result = {{"join", joinName(policy_.join)},  {"required", policy_.required},
+                 {"succeeded", succeeded_},         {"failed", failed_},
+                 {"branches", std::move(branches)}, {"outputs", std::move(outputs)}};
   return dumpJson(result);
 }
 

@@ -76,8 +76,8 @@ Result<std::vector<ParallelDecider::Branch>> makeBranches(WorkflowInput& input,
         "parallel: no branches; give params.branches, tasks, or agents and an objective");
   }
   for (std::size_t i = 0; i < branches.size(); ++i) {
-    SB_RETURN_IF_ERROR(input.assignAgent(branches[i].agent_id, branches[i].capability,
-                                         ParallelDecider::keyOf(i)));
+    SB_RETURN_IF_ERROR(
+        input.assignAgent(branches[i].agent_id, branches[i].capability, ParallelDecider::keyOf(i)));
   }
   return branches;
 }
@@ -122,8 +122,8 @@ Result<std::unique_ptr<Decider>> ParallelWorkflow::createDecider(const Execution
       return Status::invalidArgument("parallel: quorum applies only to join \"quorum\"");
     }
     const std::string failure = stringField(params, "failure");
-    policy.fail_fast = failure.empty() ? policy.join == ParallelDecider::Join::kAll
-                                       : failure == "fail_fast";
+    policy.fail_fast =
+        failure.empty() ? policy.join == ParallelDecider::Join::kAll : failure == "fail_fast";
     policy.max_parallel = static_cast<std::size_t>(params.value("max_parallel", std::int64_t{0}));
     return std::unique_ptr<Decider>(
         std::make_unique<ParallelDecider>(std::move(*branches), input.objective, policy));

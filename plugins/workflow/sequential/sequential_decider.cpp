@@ -65,8 +65,8 @@ Result<Decision> SequentialDecider::onSettled(const StepOutcome& outcome) {
     return decision;
   }
   if (succeeded_ == 0) {
-    return finish(Decision::Kind::kFail, "every one of the " + std::to_string(steps_.size()) +
-                                             " steps failed");
+    return finish(Decision::Kind::kFail,
+                  "every one of the " + std::to_string(steps_.size()) + " steps failed");
   }
   return finish(Decision::Kind::kComplete, "");
 }

@@ -62,12 +62,14 @@ Result<std::unique_ptr<Decider>> SequentialWorkflow::createDecider(const Executi
     std::vector<SequentialDecider::Step> steps;
     if (auto listed = params.find("steps"); listed != params.end() && listed->is_array()) {
       for (const json& item : *listed) {
-        if (!item.is_object()) return Status::invalidArgument("sequential: steps[] must be objects");
+        if (!item.is_object())
+          return Status::invalidArgument("sequential: steps[] must be objects");
         steps.push_back(workItemFromParams(item, ""));
       }
     } else if (!parsed->tasks().empty()) {
       for (const json& task : parsed->tasks()) {
-        if (!task.is_object()) return Status::invalidArgument("sequential: tasks[] must be objects");
+        if (!task.is_object())
+          return Status::invalidArgument("sequential: tasks[] must be objects");
         steps.push_back(workItemFromTask(task));
       }
     } else if (!input.objective.empty()) {
@@ -80,8 +82,8 @@ Result<std::unique_ptr<Decider>> SequentialWorkflow::createDecider(const Executi
           "sequential: nothing to run; give params.steps, tasks or an objective");
     }
     for (std::size_t i = 0; i < steps.size(); ++i) {
-      SB_RETURN_IF_ERROR(parsed->assignAgent(steps[i].agent_id, steps[i].capability,
-                                             SequentialDecider::keyOf(i)));
+      SB_RETURN_IF_ERROR(
+          parsed->assignAgent(steps[i].agent_id, steps[i].capability, SequentialDecider::keyOf(i)));
     }
     const bool continue_on_failure = stringField(params, "on_failure") == "continue";
     return std::unique_ptr<Decider>(std::make_unique<SequentialDecider>(

@@ -42,8 +42,8 @@ struct AgentSpec {
 };
 
 struct AgentRequest {
-  std::string request_id;  // idempotency key: the same step retried keeps the same id
-  std::string input_json;  // {"prompt": "...", "task": {...}, "context": {...}}
+  std::string request_id;       // idempotency key: the same step retried keeps the same id
+  std::string input_json;       // {"prompt": "...", "task": {...}, "context": {...}}
   std::int64_t timeout_ms = 0;  // 0 = none; the host enforces its own timeout regardless
   std::string session_id;       // conversation to resume, if the agent type has sessions
   // What is left of the budgets that apply to this call; 0 = no limit.

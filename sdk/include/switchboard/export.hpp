@@ -42,18 +42,18 @@ PluginObject* createPlugin(const PluginContext& context, Status* status) noexcep
 
 }  // namespace switchboard::detail
 
-#define SB_PLUGIN(Interface, Name, Version, Factory)                                        \
-  namespace {                                                                                \
-  const ::switchboard::PluginDescriptor sb_plugin_descriptor_ = {                            \
-      sizeof(::switchboard::PluginDescriptor),                                               \
-      SB_ABI_VERSION,                                                                        \
-      SB_ABI_TAG,                                                                            \
-      ::switchboard::pluginKindName(Interface::kKind).data(),                                \
-      Name,                                                                                  \
-      Version,                                                                               \
-      &::switchboard::detail::createPlugin<Interface, &Factory>};                            \
-  const ::switchboard::PluginDescriptor* sb_plugin_entry_() noexcept {                       \
-    return &sb_plugin_descriptor_;                                                           \
-  }                                                                                          \
-  }                                                                                          \
+#define SB_PLUGIN(Interface, Name, Version, Factory)                   \
+  namespace {                                                          \
+  const ::switchboard::PluginDescriptor sb_plugin_descriptor_ = {      \
+      sizeof(::switchboard::PluginDescriptor),                         \
+      SB_ABI_VERSION,                                                  \
+      SB_ABI_TAG,                                                      \
+      ::switchboard::pluginKindName(Interface::kKind).data(),          \
+      Name,                                                            \
+      Version,                                                         \
+      &::switchboard::detail::createPlugin<Interface, &Factory>};      \
+  const ::switchboard::PluginDescriptor* sb_plugin_entry_() noexcept { \
+    return &sb_plugin_descriptor_;                                     \
+  }                                                                    \
+  }                                                                    \
   BOOST_DLL_ALIAS(sb_plugin_entry_, switchboard_plugin_v1)

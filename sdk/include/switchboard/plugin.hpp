@@ -31,10 +31,14 @@ enum class PluginKind : std::uint32_t {
 
 constexpr std::string_view pluginKindName(PluginKind kind) {
   switch (kind) {
-    case PluginKind::kAgent: return "agent";
-    case PluginKind::kWorkflow: return "workflow";
-    case PluginKind::kStorage: return "storage";
-    case PluginKind::kTools: return "tools";
+    case PluginKind::kAgent:
+      return "agent";
+    case PluginKind::kWorkflow:
+      return "workflow";
+    case PluginKind::kStorage:
+      return "storage";
+    case PluginKind::kTools:
+      return "tools";
   }
   return "unknown";
 }
@@ -50,8 +54,8 @@ class Host {
   // Starts a child program under the host's supervisor (see process.hpp). Errors:
   // InvalidArgument (empty argv), NotFound (no such program), PermissionDenied (not
   // executable), Unavailable (the host runs no processes, or the system refused a fork).
-  virtual Result<std::unique_ptr<Process>> spawn(const ProcessSpec& spec,
-                                                 std::shared_ptr<ProcessObserver> observer) noexcept = 0;
+  virtual Result<std::unique_ptr<Process>> spawn(
+      const ProcessSpec& spec, std::shared_ptr<ProcessObserver> observer) noexcept = 0;
 };
 
 // What a plugin's factory receives. Every view stays valid only during create().

@@ -27,7 +27,7 @@
 
 namespace switchboard {
 
-struct ProcessLimits {  // 0 = no limit (inherit)
+struct ProcessLimits {            // 0 = no limit (inherit)
   std::int64_t memory_bytes = 0;  // RLIMIT_AS
   std::int64_t cpu_seconds = 0;   // RLIMIT_CPU
   std::int64_t open_files = 0;    // RLIMIT_NOFILE
@@ -59,7 +59,8 @@ struct ProcessExit {
   // "exited with code 1", "killed by signal 9", "killed by signal 9 (sent by the host)".
   std::string describe() const {
     if (signal == 0) return "exited with code " + std::to_string(exit_code);
-    return "killed by signal " + std::to_string(signal) + (killed_by_host ? " (sent by the host)" : "");
+    return "killed by signal " + std::to_string(signal) +
+           (killed_by_host ? " (sent by the host)" : "");
   }
 };
 

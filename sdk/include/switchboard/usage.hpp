@@ -14,7 +14,7 @@ struct Usage {
   std::int64_t turns = 0;  // model turns (or requests) made
   double cost_usd = 0.0;
   // Resources of the processes the call ran (0 for agents that run none).
-  double cpu_ms = 0.0;            // user + system CPU time
+  double cpu_ms = 0.0;           // user + system CPU time
   std::int64_t peak_rss_kb = 0;  // the highest resident set of one process
 
   std::int64_t totalTokens() const {

@@ -37,21 +37,21 @@ struct ExecutionInput {
 // deterministic (the same journal yields the same key).
 struct StepSpec {
   std::string key;
-  std::string agent_id;          // who runs it; empty means "any agent with `capability`"
-  std::string capability;        // used when agent_id is empty
-  std::string task_id;           // the task this step works on, if any
-  std::string input_json = "{}"; // becomes AgentRequest::input_json
-  std::int64_t timeout_ms = 0;   // 0 = the execution's default
-  std::int32_t max_attempts = 0; // 0 = the execution's default
+  std::string agent_id;           // who runs it; empty means "any agent with `capability`"
+  std::string capability;         // used when agent_id is empty
+  std::string task_id;            // the task this step works on, if any
+  std::string input_json = "{}";  // becomes AgentRequest::input_json
+  std::int64_t timeout_ms = 0;    // 0 = the execution's default
+  std::int32_t max_attempts = 0;  // 0 = the execution's default
 };
 
 enum class StepStatus : std::int32_t {
-  kPending = 0,    // journaled, not yet dispatched
+  kPending = 0,  // journaled, not yet dispatched
   kRunning = 1,
   kSucceeded = 2,
-  kFailed = 3,     // all attempts failed
+  kFailed = 3,  // all attempts failed
   kCancelled = 4,
-  kTimedOut = 5,   // the last attempt timed out
+  kTimedOut = 5,  // the last attempt timed out
   kSkipped = 6,
   kBudgetExceeded = 7,
 };

@@ -70,8 +70,8 @@ int runOne(const std::string& store_name, const std::string& shape, int n, const
   std::string path = dir + "/engine_bench_" + shape + "_" + std::to_string(n) + ".db";
   for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path + s);
   std::string store_config = store_name == "sqlite"
-                           ? R"({"path":")" + path + R"(","synchronous":")" + sync + R"("})"
-                           : std::string("{}");
+                                 ? R"({"path":")" + path + R"(","synchronous":")" + sync + R"("})"
+                                 : std::string("{}");
   auto store = sb::plugins::testing::loadPluginForTest<sb::StorageBackend>("storage", store_name,
                                                                            store_config, dir);
   if (!store.ok()) {
@@ -128,11 +128,16 @@ int main(int argc, char** argv) {
   std::string sync = "normal", dir = std::filesystem::temp_directory_path().string();
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string flag = argv[i];
-    if (flag == "--steps") steps = argv[i + 1];
-    else if (flag == "--stores") stores = argv[i + 1];
-    else if (flag == "--shapes") shapes = argv[i + 1];
-    else if (flag == "--sync") sync = argv[i + 1];
-    else if (flag == "--dir") dir = argv[i + 1];
+    if (flag == "--steps")
+      steps = argv[i + 1];
+    else if (flag == "--stores")
+      stores = argv[i + 1];
+    else if (flag == "--shapes")
+      shapes = argv[i + 1];
+    else if (flag == "--sync")
+      sync = argv[i + 1];
+    else if (flag == "--dir")
+      dir = argv[i + 1];
     else {
       std::fprintf(stderr, "unknown flag %s\n", argv[i]);
       return 2;

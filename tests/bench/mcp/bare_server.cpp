@@ -93,7 +93,8 @@ int run(int argc, char** argv) {
   server.Post("/mcp", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(kFixedBody, "application/json");
   });
-  int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
+  int bound =
+      port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
   if (bound <= 0) {
     std::fprintf(stderr, "bare_server: cannot bind %s:%d\n", host.c_str(), port);
     return 1;

@@ -23,7 +23,8 @@ void closeFd(int& fd) {
 }
 
 Status pipeCloexec(int fds[2]) {
-  if (::pipe2(fds, O_CLOEXEC) != 0) return Status::unavailable(std::string("pipe: ") + std::strerror(errno));
+  if (::pipe2(fds, O_CLOEXEC) != 0)
+    return Status::unavailable(std::string("pipe: ") + std::strerror(errno));
   return {};
 }
 

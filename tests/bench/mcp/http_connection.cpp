@@ -62,7 +62,8 @@ Result<HttpUrl> parseHttpUrl(std::string_view url) {
     out.host = std::string(authority.substr(0, colon));
     if (colon != std::string_view::npos) portText = authority.substr(colon + 1);
   }
-  if (portText.empty()) return Status::invalidArgument("URL needs an explicit port: " + std::string(url));
+  if (portText.empty())
+    return Status::invalidArgument("URL needs an explicit port: " + std::string(url));
   auto [end, ec] = std::from_chars(portText.data(), portText.data() + portText.size(), out.port);
   if (ec != std::errc() || end != portText.data() + portText.size() || out.port <= 0 ||
       out.port > 65535 || out.host.empty()) {
@@ -135,7 +136,8 @@ Status HttpConnection::sendAll(std::string_view data) {
     ssize_t n = ::send(fd_, data.data(), data.size(), MSG_NOSIGNAL);
     if (n < 0) {
       if (errno == EINTR) continue;
-      if (errno == EAGAIN || errno == EWOULDBLOCK) return Status::deadlineExceeded("send timed out");
+      if (errno == EAGAIN || errno == EWOULDBLOCK)
+        return Status::deadlineExceeded("send timed out");
       return Status::unavailable(errnoText("send"));
     }
     data.remove_prefix(static_cast<std::size_t>(n));
@@ -222,7 +224,8 @@ Status HttpConnection::readResponse(HttpResponse& response) {
     std::string_view value = trim(h.substr(colon + 1));
     if (equalsIgnoreCase(name, "content-length")) {
       auto [e, err] = std::from_chars(value.data(), value.data() + value.size(), length);
-      if (err != std::errc() || length > kMaxBodyBytes) return Status::dataLoss("bad Content-Length");
+      if (err != std::errc() || length > kMaxBodyBytes)
+        return Status::dataLoss("bad Content-Length");
       haveLength = true;
     } else if (equalsIgnoreCase(name, "transfer-encoding")) {
       chunked = value.find("chunked") != std::string_view::npos;

@@ -6,8 +6,8 @@
 namespace switchboard::bench {
 namespace {
 
-constexpr std::uint64_t kFineLimit = 10'000;     // 1 us buckets below this
-constexpr std::uint64_t kCoarseStep = 100;       // then 100 us buckets
+constexpr std::uint64_t kFineLimit = 10'000;       // 1 us buckets below this
+constexpr std::uint64_t kCoarseStep = 100;         // then 100 us buckets
 constexpr std::uint64_t kCoarseLimit = 1'000'000;  // up to 1 s
 constexpr std::size_t kBucketCount =
     kFineLimit + (kCoarseLimit - kFineLimit) / kCoarseStep + 1;  // + overflow

@@ -19,8 +19,7 @@ namespace switchboard::bench {
 class McpHttpClient {
  public:
   // With `checkIds` false a response may carry any id (for the fixed-body bare server).
-  McpHttpClient(const HttpUrl& url, const McpRequestBuilder& builder, int timeoutMs,
-                bool checkIds);
+  McpHttpClient(const HttpUrl& url, const McpRequestBuilder& builder, int timeoutMs, bool checkIds);
 
   // Opens the TCP connection. kUnavailable when nothing listens yet.
   Status connect() { return connection_.connect(); }
@@ -39,8 +38,8 @@ class McpHttpClient {
 
  private:
   // Sends one POST and stores the raw answer in `response`; connection errors only.
-  Status post(std::string_view method, std::string_view name, bool handshake,
-              std::string_view body, HttpResponse& response);
+  Status post(std::string_view method, std::string_view name, bool handshake, std::string_view body,
+              HttpResponse& response);
 
   const McpRequestBuilder& builder_;
   HttpConnection connection_;

@@ -13,17 +13,16 @@
 // exit status 0 when ok, 1 when the run had errors, 2 on bad usage.
 #include <sys/resource.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <exception>
 #include <latch>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <thread>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "tests/bench/mcp/latency_histogram.hpp"
 #include "tests/bench/mcp/mcp_http_client.hpp"
@@ -75,8 +74,8 @@ void fail(WorkerResult& r, const switchboard::Status& s) {
   if (r.errors++ == 0) r.firstError = s.toString();
 }
 
-void worker(const Options& o, const HttpUrl& url, const McpRequestBuilder& builder,
-            Shared& shared, std::latch& ready, std::latch& go, WorkerResult& r) {
+void worker(const Options& o, const HttpUrl& url, const McpRequestBuilder& builder, Shared& shared,
+            std::latch& ready, std::latch& go, WorkerResult& r) {
   std::optional<McpHttpClient> client;
   switchboard::Status handshake;
   try {
@@ -141,7 +140,8 @@ int run(int argc, char** argv) {
   auto era = parseEra(o.era);
   auto url = parseHttpUrl(o.url);
   if (!era.ok() || !url.ok()) {
-    std::fprintf(stderr, "mcp_load: %s\n", (!era.ok() ? era.status() : url.status()).toString().c_str());
+    std::fprintf(stderr, "mcp_load: %s\n",
+                 (!era.ok() ? era.status() : url.status()).toString().c_str());
     return 2;
   }
   if (o.protocolVersion.empty()) o.protocolVersion = std::string(defaultProtocolVersion(*era));

@@ -1,7 +1,6 @@
 #include "tests/bench/mcp/mcp_request_builder.hpp"
 
 #include <nlohmann/json.hpp>
-
 #include <utility>
 
 namespace switchboard::bench {

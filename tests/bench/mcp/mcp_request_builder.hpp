@@ -53,9 +53,8 @@ class McpRequestBuilder {
   // for tools/call). `sessionId` may be empty. `handshake` is true for initialize and
   // notifications/initialized, which are sent before a legacy version is negotiated.
   std::string httpPost(const std::string& hostHeader, const std::string& path,
-                       std::string_view method, std::string_view name,
-                       const std::string& sessionId, bool handshake,
-                       std::string_view body) const;
+                       std::string_view method, std::string_view name, const std::string& sessionId,
+                       bool handshake, std::string_view body) const;
 
  private:
   McpRequestBuilder() = default;

@@ -15,16 +15,15 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <nlohmann/json.hpp>
 #include <thread>
 #include <vector>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "tests/bench/mcp/child_process.hpp"
 #include "tests/bench/mcp/mcp_http_client.hpp"
@@ -164,18 +163,21 @@ int run(int argc, char** argv) {
   app.add_option("--transport", o.transport, "http or stdio")
       ->required()
       ->check(CLI::IsMember({"http", "stdio"}));
-  app.add_option("--runs", o.runs, "server starts; medians are reported")->check(CLI::Range(1, 100));
+  app.add_option("--runs", o.runs, "server starts; medians are reported")
+      ->check(CLI::Range(1, 100));
   app.add_option("--era", o.era, "legacy or modern");
   app.add_option("--protocol-version", o.protocolVersion, "default: the era's version");
   app.add_option("--calls", o.calls, "tools/call made before measuring RSS")
       ->check(CLI::Range(0, 100'000));
-  app.add_option("--idle-ms", o.idleMs, "idle time before reading RSS")->check(CLI::Range(0, 60'000));
+  app.add_option("--idle-ms", o.idleMs, "idle time before reading RSS")
+      ->check(CLI::Range(0, 60'000));
   app.add_option("--tool", o.tool, "tool to call");
   app.add_option("--arguments", o.arguments, "tool arguments, a JSON object");
   app.add_option("--label", o.label, "name of the server, copied into the output");
   app.add_option("--server-log", o.serverLog, "where a stdio server's stderr goes");
   app.add_flag("--any-id", o.anyId, "accept any response id (for the fixed-body bare server)");
-  app.add_option("--timeout-ms", o.timeoutMs, "longest wait per step")->check(CLI::Range(1, 600'000));
+  app.add_option("--timeout-ms", o.timeoutMs, "longest wait per step")
+      ->check(CLI::Range(1, 600'000));
   app.add_option("command", o.command, "server command and arguments (after --)")->required();
   CLI11_PARSE(app, argc, argv);
   ::signal(SIGPIPE, SIG_IGN);
@@ -208,19 +210,20 @@ int run(int argc, char** argv) {
     rss.push_back(sample->rssKb);
   }
   bool ok = errors == 0 && !cold.empty();
-  nlohmann::json report = {{"tool", "mcp_startup"},
-                           {"label", o.label},
-                           {"transport", o.transport},
-                           {"era", o.era},
-                           {"runs", o.runs},
-                           {"cold_start_ms", cold},
-                           {"cold_start_ms_median", median(cold)},
-                           {"cold_start_ms_min", cold.empty() ? 0.0 : *std::min_element(cold.begin(), cold.end())},
-                           {"cold_start_cpu_ms_median", median(coldCpu)},
-                           {"rss_idle_kb", rss},
-                           {"rss_idle_kb_median", median(rss)},
-                           {"errors", errors},
-                           {"ok", ok}};
+  nlohmann::json report = {
+      {"tool", "mcp_startup"},
+      {"label", o.label},
+      {"transport", o.transport},
+      {"era", o.era},
+      {"runs", o.runs},
+      {"cold_start_ms", cold},
+      {"cold_start_ms_median", median(cold)},
+      {"cold_start_ms_min", cold.empty() ? 0.0 : *std::min_element(cold.begin(), cold.end())},
+      {"cold_start_cpu_ms_median", median(coldCpu)},
+      {"rss_idle_kb", rss},
+      {"rss_idle_kb_median", median(rss)},
+      {"errors", errors},
+      {"ok", ok}};
   if (!firstError.empty()) report["first_error"] = firstError;
   std::printf("%s\n", report.dump().c_str());
   return ok ? 0 : 1;

@@ -6,9 +6,8 @@
 #pragma once
 
 #include <cstdint>
-#include <string_view>
-
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "switchboard/status.hpp"
 #include "tests/bench/mcp/line_reader.hpp"

@@ -11,23 +11,22 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <exception>
+#include <nlohmann/json.hpp>
 #include <semaphore>
 #include <thread>
 #include <vector>
 
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
-
 #include "tests/bench/mcp/child_process.hpp"
-#include "tests/bench/mcp/mcp_stdio_client.hpp"
 #include "tests/bench/mcp/mcp_request_builder.hpp"
 #include "tests/bench/mcp/mcp_response_check.hpp"
+#include "tests/bench/mcp/mcp_stdio_client.hpp"
 
 namespace {
 
@@ -176,8 +175,7 @@ int run(int argc, char** argv) {
     p.permits.release(o.window);
     long firstId = static_cast<long>(client.nextId());
     std::thread writerThread(writer, std::cref(o), std::cref(*builder), child->stdinFd(), deadline,
-                             firstId,
-                             std::ref(p));
+                             firstId, std::ref(p));
     std::vector<bool> seen;
     int idleMs = 0;
     while (!(p.writerDone && received == static_cast<std::uint64_t>(p.sent.load()))) {
@@ -203,7 +201,8 @@ int run(int argc, char** argv) {
                                  (id ? std::to_string(*id) : std::string("(not an integer)"))));
         break;
       }
-      if (seen.size() <= static_cast<std::size_t>(n)) seen.resize(static_cast<std::size_t>(n) * 2 + 64);
+      if (seen.size() <= static_cast<std::size_t>(n))
+        seen.resize(static_cast<std::size_t>(n) * 2 + 64);
       seen[n] = true;
       ++received;
       if (checked.ok()) {
@@ -232,18 +231,19 @@ int run(int argc, char** argv) {
 
   double seconds = std::chrono::duration<double>(end - start).count();
   bool ok = errors == 0 && succeeded > 0;
-  nlohmann::json report = {{"tool", "stdio_load"},
-                           {"label", o.label},
-                           {"transport", "stdio"},
-                           {"era", o.era},
-                           {"protocol_version", o.protocolVersion},
-                           {"window", o.window},
-                           {"seconds", seconds},
-                           {"calls", succeeded},
-                           {"errors", errors},
-                           {"calls_per_s", seconds > 0 ? static_cast<double>(succeeded) / seconds : 0.0},
-                           {"client_cpu_pct", seconds > 0 ? 100.0 * (cpuEnd - cpuStart) / seconds : 0.0},
-                           {"ok", ok}};
+  nlohmann::json report = {
+      {"tool", "stdio_load"},
+      {"label", o.label},
+      {"transport", "stdio"},
+      {"era", o.era},
+      {"protocol_version", o.protocolVersion},
+      {"window", o.window},
+      {"seconds", seconds},
+      {"calls", succeeded},
+      {"errors", errors},
+      {"calls_per_s", seconds > 0 ? static_cast<double>(succeeded) / seconds : 0.0},
+      {"client_cpu_pct", seconds > 0 ? 100.0 * (cpuEnd - cpuStart) / seconds : 0.0},
+      {"ok", ok}};
   if (!firstError.empty()) report["first_error"] = firstError;
   std::printf("%s\n", report.dump().c_str());
   return ok ? 0 : 1;

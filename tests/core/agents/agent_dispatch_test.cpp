@@ -48,7 +48,8 @@ TEST_F(AgentServiceTest, ResolvePrefersIdleAgentsAndHonoursMaxConcurrent) {
   EXPECT_EQ(service_->resolve("", "x")->agent_id, one);  // two is full; one has room
   Result<core::AgentHandle> full = service_->resolve("", "x");
   ASSERT_EQ(full.status().code(), StatusCode::kUnavailable);
-  EXPECT_NE(full.status().message().find("max_concurrent"), std::string::npos) << full.status().message();
+  EXPECT_NE(full.status().message().find("max_concurrent"), std::string::npos)
+      << full.status().message();
   EXPECT_EQ(service_->resolve(two, "").status().code(), StatusCode::kUnavailable);
   EXPECT_EQ(service_->get(one)->status, AgentStatus::kBusy);
   EXPECT_EQ(service_->get(one)->in_flight, 2);
@@ -82,7 +83,8 @@ TEST_F(AgentServiceTest, BudgetsStopResolveWhenUsedUp) {
   service_->callFinished(id, Status(), fakeUsage(), 1);
   Result<core::AgentHandle> h = service_->resolve(id, "");
   ASSERT_EQ(h.status().code(), StatusCode::kResourceExhausted);
-  EXPECT_NE(h.status().message().find("token budget (30 of 20)"), std::string::npos) << h.status().message();
+  EXPECT_NE(h.status().message().find("token budget (30 of 20)"), std::string::npos)
+      << h.status().message();
 
   core::AgentUpdate raise;
   raise.limits = core::AgentLimits{};

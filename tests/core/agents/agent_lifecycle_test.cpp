@@ -17,25 +17,36 @@ class AgentLifecycleTest : public AgentServiceTest {
   std::string agentIn(AgentStatus status) {
     std::string name = "ag-" + std::to_string(++counter_);
     core::AgentCreateRequest r = request(name);
-    r.start = status != AgentStatus::kIdle && status != AgentStatus::kBusy && status != AgentStatus::kPaused &&
-              status != AgentStatus::kStopped && status != AgentStatus::kFailed
+    r.start = status != AgentStatus::kIdle && status != AgentStatus::kBusy &&
+                      status != AgentStatus::kPaused && status != AgentStatus::kStopped &&
+                      status != AgentStatus::kFailed
                   ? false
                   : true;
     if (status == AgentStatus::kError) r.config = {{"reject", true}};
     std::string id = service_->create(r)->id;
     switch (status) {
-      case AgentStatus::kBusy: EXPECT_TRUE(service_->resolve(id, "").ok()); break;
-      case AgentStatus::kPaused: EXPECT_TRUE(service_->control(id, AgentAction::kPause).ok()); break;
-      case AgentStatus::kStopped: EXPECT_TRUE(service_->control(id, AgentAction::kStop).ok()); break;
-      case AgentStatus::kFailed: EXPECT_TRUE(service_->markFailed(id, "gave up").ok()); break;
+      case AgentStatus::kBusy:
+        EXPECT_TRUE(service_->resolve(id, "").ok());
+        break;
+      case AgentStatus::kPaused:
+        EXPECT_TRUE(service_->control(id, AgentAction::kPause).ok());
+        break;
+      case AgentStatus::kStopped:
+        EXPECT_TRUE(service_->control(id, AgentAction::kStop).ok());
+        break;
+      case AgentStatus::kFailed:
+        EXPECT_TRUE(service_->markFailed(id, "gave up").ok());
+        break;
       case AgentStatus::kError: {
-        EXPECT_EQ(service_->control(id, AgentAction::kStart).status().code(), StatusCode::kInvalidArgument);
+        EXPECT_EQ(service_->control(id, AgentAction::kStart).status().code(),
+                  StatusCode::kInvalidArgument);
         core::AgentUpdate fix;  // repaired config, so a later start/restart can work
         fix.config = nlohmann::json::object();
         EXPECT_TRUE(service_->update(id, fix).ok());
         break;
       }
-      default: break;
+      default:
+        break;
     }
     EXPECT_EQ(service_->get(id)->status, status);
     return id;
@@ -47,17 +58,23 @@ TEST_F(AgentLifecycleTest, EveryActionFromEveryStatus) {
   const std::map<AgentStatus, std::map<AgentAction, AgentStatus>> legal = {
       {AgentStatus::kCreated, {{AgentAction::kStart, AgentStatus::kIdle}}},
       {AgentStatus::kIdle,
-       {{AgentAction::kPause, AgentStatus::kPaused}, {AgentAction::kStop, AgentStatus::kStopped},
+       {{AgentAction::kPause, AgentStatus::kPaused},
+        {AgentAction::kStop, AgentStatus::kStopped},
         {AgentAction::kRestart, AgentStatus::kIdle}}},
       {AgentStatus::kBusy,
-       {{AgentAction::kPause, AgentStatus::kPaused}, {AgentAction::kStop, AgentStatus::kStopped},
+       {{AgentAction::kPause, AgentStatus::kPaused},
+        {AgentAction::kStop, AgentStatus::kStopped},
         {AgentAction::kRestart, AgentStatus::kBusy}}},
       {AgentStatus::kPaused,
-       {{AgentAction::kResume, AgentStatus::kIdle}, {AgentAction::kStop, AgentStatus::kStopped},
+       {{AgentAction::kResume, AgentStatus::kIdle},
+        {AgentAction::kStop, AgentStatus::kStopped},
         {AgentAction::kRestart, AgentStatus::kIdle}}},
-      {AgentStatus::kStopped, {{AgentAction::kStart, AgentStatus::kIdle}, {AgentAction::kRestart, AgentStatus::kIdle}}},
-      {AgentStatus::kError, {{AgentAction::kStop, AgentStatus::kStopped}, {AgentAction::kRestart, AgentStatus::kIdle}}},
-      {AgentStatus::kFailed, {{AgentAction::kStop, AgentStatus::kStopped}, {AgentAction::kRestart, AgentStatus::kIdle}}},
+      {AgentStatus::kStopped,
+       {{AgentAction::kStart, AgentStatus::kIdle}, {AgentAction::kRestart, AgentStatus::kIdle}}},
+      {AgentStatus::kError,
+       {{AgentAction::kStop, AgentStatus::kStopped}, {AgentAction::kRestart, AgentStatus::kIdle}}},
+      {AgentStatus::kFailed,
+       {{AgentAction::kStop, AgentStatus::kStopped}, {AgentAction::kRestart, AgentStatus::kIdle}}},
   };
   const std::map<AgentStatus, std::string> legal_text = {
       {AgentStatus::kCreated, "legal from created: start"},
@@ -69,16 +86,18 @@ TEST_F(AgentLifecycleTest, EveryActionFromEveryStatus) {
       {AgentStatus::kFailed, "legal from failed: stop, restart"},
   };
   for (const auto& [from, actions] : legal) {
-    for (AgentAction action : {AgentAction::kStart, AgentAction::kStop, AgentAction::kPause, AgentAction::kResume,
-                               AgentAction::kRestart}) {
-      SCOPED_TRACE(std::string(core::agentStatusName(from)) + " -" + std::string(core::agentActionName(action)) + "->");
+    for (AgentAction action : {AgentAction::kStart, AgentAction::kStop, AgentAction::kPause,
+                               AgentAction::kResume, AgentAction::kRestart}) {
+      SCOPED_TRACE(std::string(core::agentStatusName(from)) + " -" +
+                   std::string(core::agentActionName(action)) + "->");
       std::string id = agentIn(from);
       std::size_t events_before = events().size();
       Result<core::AgentRecord> r = service_->control(id, action, "test");
       auto it = actions.find(action);
       if (it == actions.end()) {
         ASSERT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
-        EXPECT_NE(r.status().message().find(legal_text.at(from)), std::string::npos) << r.status().message();
+        EXPECT_NE(r.status().message().find(legal_text.at(from)), std::string::npos)
+            << r.status().message();
         EXPECT_NE(r.status().message().find("cannot " + std::string(core::agentActionName(action))),
                   std::string::npos);
         EXPECT_EQ(service_->get(id)->status, from);

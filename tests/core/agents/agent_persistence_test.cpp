@@ -60,7 +60,8 @@ TEST_F(AgentServiceTest, ReloadedAgentWhoseTypeIsGoneGoesToError) {
   catalog_.available = false;
   Result<core::AgentHandle> h = service_->resolve(id, "");
   ASSERT_EQ(h.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(h.status().message().find("could not be started"), std::string::npos) << h.status().message();
+  EXPECT_NE(h.status().message().find("could not be started"), std::string::npos)
+      << h.status().message();
   EXPECT_EQ(service_->get(id)->status, AgentStatus::kError);
   EXPECT_EQ(storedAgent(id)["status"], "error");
   catalog_.available = true;
@@ -99,7 +100,8 @@ TEST_F(AgentServiceTest, ResolveByCapabilityAfterARestartMakesRuntimesAsNeeded) 
 TEST_F(AgentServiceTest, UnreadableStoredRecordsAreSkipped) {
   mustCreate("good");
   store_->putRaw("agents", "ag_broken1", "{not json");
-  store_->putRaw("agents", "ag_broken2", R"({"id": "ag_broken2", "name": "n", "type": "t", "status": "busy"})");
+  store_->putRaw("agents", "ag_broken2",
+                 R"({"id": "ag_broken2", "name": "n", "type": "t", "status": "busy"})");
   service_ = makeService();
   Result<std::int64_t> loaded = service_->load();
   ASSERT_TRUE(loaded.ok());

@@ -18,22 +18,28 @@ using core::AgentStatus;
 namespace fs = std::filesystem;
 
 const fs::path kPluginDir = fs::path(SWITCHBOARD_BUILD_DIR) / "plugins";
-const fs::path kManifestSchema = fs::path(SWITCHBOARD_SOURCE_DIR) / "schemas/plugin-manifest.schema.json";
+const fs::path kManifestSchema =
+    fs::path(SWITCHBOARD_SOURCE_DIR) / "schemas/plugin-manifest.schema.json";
 
 class AgentServicePluginsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::path(::testing::TempDir()) / ("agents_plugins_" + std::to_string(::getpid()) + "_" +
-                                             ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::path(::testing::TempDir()) /
+           ("agents_plugins_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir_);
     fs::create_directories(dir_);
     registry_ = std::make_unique<core::PluginRegistry>(nullptr, dir_, kManifestSchema);
-    registry_->discover({kPluginDir / "agent_scripted", kPluginDir / "storage_sqlite", kPluginDir / "storage_memory"}, {});
-    for (const char* name : {"switchboard.agent.scripted", "switchboard.storage.sqlite", "switchboard.storage.memory"}) {
+    registry_->discover({kPluginDir / "agent_scripted", kPluginDir / "storage_sqlite",
+                         kPluginDir / "storage_memory"},
+                        {});
+    for (const char* name : {"switchboard.agent.scripted", "switchboard.storage.sqlite",
+                             "switchboard.storage.memory"}) {
       Result<core::PluginInfo> info = registry_->info(name);
       ASSERT_TRUE(info.ok()) << name << ": " << info.status().toString();
     }
-    types_ = std::make_unique<core::PluginAgentTypes>(registry_.get(), std::map<std::string, std::string>{});
+    types_ = std::make_unique<core::PluginAgentTypes>(registry_.get(),
+                                                      std::map<std::string, std::string>{});
   }
   void TearDown() override { fs::remove_all(dir_); }
 
@@ -71,7 +77,8 @@ TEST_F(AgentServicePluginsTest, AskGetsTheScriptedReply) {
   ASSERT_TRUE(a.ok()) << a.status().toString();
   EXPECT_EQ(a->type, "switchboard.agent.scripted");
 
-  Result<core::AskResult> r = agents.ask("oracle", "What is the capital of France?", std::chrono::seconds(10));
+  Result<core::AskResult> r =
+      agents.ask("oracle", "What is the capital of France?", std::chrono::seconds(10));
   ASSERT_TRUE(r.ok()) << r.status().toString();
   ASSERT_TRUE(r->status.ok()) << r->status.toString();
   EXPECT_EQ(r->text, "Paris");
@@ -92,7 +99,8 @@ TEST_F(AgentServicePluginsTest, AskGetsTheScriptedReply) {
 
 TEST_F(AgentServicePluginsTest, ScriptedFailuresAndTimeoutsAreReported) {
   core::AgentService agents(types_.get(), sqlite(), nullptr);
-  ASSERT_TRUE(agents.create(scripted("flaky", {{"fail", {{"rate", 1.0}, {"message", "injected"}}}})).ok());
+  ASSERT_TRUE(
+      agents.create(scripted("flaky", {{"fail", {{"rate", 1.0}, {"message", "injected"}}}})).ok());
   Result<core::AskResult> r = agents.ask("flaky", "x", std::chrono::seconds(10));
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->status.ok());

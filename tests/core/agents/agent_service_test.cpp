@@ -56,7 +56,8 @@ TEST_F(AgentServiceTest, UnknownTypeIsNotFoundAndListsLoadedTypes) {
   EXPECT_NE(created.status().message().find("test.agent.fake"), std::string::npos);
   catalog_.available = false;
   created = service_->create(request("y"));
-  EXPECT_NE(created.status().message().find("(none loaded)"), std::string::npos) << created.status().message();
+  EXPECT_NE(created.status().message().find("(none loaded)"), std::string::npos)
+      << created.status().message();
 }
 
 TEST_F(AgentServiceTest, FullTypeNameIsAccepted) {
@@ -92,10 +93,13 @@ TEST_F(AgentServiceTest, TypeRefusingTheSpecFailsCreate) {
 }
 
 TEST_F(AgentServiceTest, BadNamesCapabilitiesAndLimitsAreInvalidArgument) {
-  for (const std::string& name : std::vector<std::string>{"", " lead", "ag_x", "semi;colon", std::string(65, 'a')}) {
-    EXPECT_EQ(service_->create(request(name)).status().code(), StatusCode::kInvalidArgument) << name;
+  for (const std::string& name :
+       std::vector<std::string>{"", " lead", "ag_x", "semi;colon", std::string(65, 'a')}) {
+    EXPECT_EQ(service_->create(request(name)).status().code(), StatusCode::kInvalidArgument)
+        << name;
   }
-  EXPECT_EQ(service_->create(request("ok", {"has space"})).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->create(request("ok", {"has space"})).status().code(),
+            StatusCode::kInvalidArgument);
   EXPECT_EQ(service_->create(request("ok", {""})).status().code(), StatusCode::kInvalidArgument);
   core::AgentCreateRequest r = request("ok");
   r.limits.budget.max_tokens = -1;
@@ -109,9 +113,12 @@ TEST_F(AgentServiceTest, BadNamesCapabilitiesAndLimitsAreInvalidArgument) {
 TEST_F(AgentServiceTest, LimitsFromJsonRejectsUnknownKeysAndWrongTypes) {
   EXPECT_TRUE(core::limitsFromJson({{"timeout_ms", 10}, {"budget", {{"max_cost_usd", 1.5}}}}).ok());
   EXPECT_EQ(core::limitsFromJson({{"timeout", 10}}).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(core::limitsFromJson({{"timeout_ms", 1.5}}).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(core::limitsFromJson({{"budget", {{"max_turns", "3"}}}}).status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(core::limitsFromJson(nlohmann::json::array()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(core::limitsFromJson({{"timeout_ms", 1.5}}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(core::limitsFromJson({{"budget", {{"max_turns", "3"}}}}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(core::limitsFromJson(nlohmann::json::array()).status().code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST_F(AgentServiceTest, GetFindsByIdOrName) {
@@ -126,8 +133,9 @@ TEST_F(AgentServiceTest, GetFindsByIdOrName) {
 TEST_F(AgentServiceTest, ListFiltersAndPagesInCreationOrder) {
   std::vector<std::string> ids;
   for (int i = 0; i < 7; ++i) {
-    core::AgentCreateRequest r = request("a" + std::to_string(i), i % 2 ? std::vector<std::string>{"odd"}
-                                                                         : std::vector<std::string>{"even"});
+    core::AgentCreateRequest r =
+        request("a" + std::to_string(i),
+                i % 2 ? std::vector<std::string>{"odd"} : std::vector<std::string>{"even"});
     r.role = i < 3 ? "planner" : "worker";
     ids.push_back(service_->create(r)->id);
   }

@@ -48,7 +48,8 @@ class AgentServiceTest : public ::testing::Test {
 
   core::AgentRecord mustCreate(const std::string& name, std::vector<std::string> caps = {},
                                nlohmann::json config = nlohmann::json::object()) {
-    Result<core::AgentRecord> r = service_->create(request(name, std::move(caps), std::move(config)));
+    Result<core::AgentRecord> r =
+        service_->create(request(name, std::move(caps), std::move(config)));
     EXPECT_TRUE(r.ok()) << r.status().toString();
     return r.ok() ? *r : core::AgentRecord{};
   }
@@ -67,7 +68,8 @@ class AgentServiceTest : public ::testing::Test {
   std::vector<std::string> statusTrail(const std::string& id) {
     std::vector<std::string> out;
     for (const SeenEvent& e : events()) {
-      if (e.topic == "agent/" + id && e.type == "agent.status") out.push_back(e.data["to"].get<std::string>());
+      if (e.topic == "agent/" + id && e.type == "agent.status")
+        out.push_back(e.data["to"].get<std::string>());
     }
     return out;
   }

@@ -56,7 +56,8 @@ class FakeAgent final : public Agent {
     threads_.emplace_back([=] {
       {
         std::unique_lock l(state->mu);
-        state->cv.wait_for(l, std::chrono::milliseconds(delay), [&] { return flag->load() || state->cancelled_all; });
+        state->cv.wait_for(l, std::chrono::milliseconds(delay),
+                           [&] { return flag->load() || state->cancelled_all; });
       }
       AgentReply r;
       if (flag->load() || state->cancelled_all) {
@@ -80,7 +81,8 @@ class FakeAgent final : public Agent {
     bool cancelled_all = false;
   };
   struct Call final : AgentCall {
-    Call(std::shared_ptr<std::atomic<bool>> f, std::shared_ptr<Shared> s) : flag(std::move(f)), state(std::move(s)) {}
+    Call(std::shared_ptr<std::atomic<bool>> f, std::shared_ptr<Shared> s)
+        : flag(std::move(f)), state(std::move(s)) {}
     void cancel() noexcept override {
       {
         std::lock_guard lock(state->mu);
@@ -123,7 +125,8 @@ class FakeCatalog final : public core::AgentTypeCatalog {
     return available ? std::vector<std::string>{"test.agent.fake"} : std::vector<std::string>{};
   }
   Result<std::shared_ptr<AgentType>> agentType(const std::string& name) override {
-    if (!available || name != "test.agent.fake") return Status::notFound("agent type " + name + " is not loaded");
+    if (!available || name != "test.agent.fake")
+      return Status::notFound("agent type " + name + " is not loaded");
     return std::shared_ptr<AgentType>(type);
   }
   std::shared_ptr<FakeAgentType> type = std::make_shared<FakeAgentType>();

@@ -24,7 +24,8 @@ class MapStorage final : public StorageBackend {
     for (const RecordKey& k : batch.erases) records_.erase({k.collection, k.id});
     return Status();
   }
-  Result<std::optional<std::string>> get(const std::string& collection, const std::string& id) override {
+  Result<std::optional<std::string>> get(const std::string& collection,
+                                         const std::string& id) override {
     std::lock_guard lock(mu_);
     auto it = records_.find({collection, id});
     if (it == records_.end()) return std::optional<std::string>();
@@ -35,13 +36,16 @@ class MapStorage final : public StorageBackend {
     std::lock_guard lock(mu_);
     std::vector<Record> out;
     for (auto it = records_.upper_bound({collection, after_id});
-         it != records_.end() && it->first.first == collection && static_cast<std::int64_t>(out.size()) < limit;
+         it != records_.end() && it->first.first == collection &&
+         static_cast<std::int64_t>(out.size()) < limit;
          ++it) {
       out.push_back({collection, it->first.second, it->second});
     }
     return out;
   }
-  Result<std::vector<StepRecord>> steps(const std::string&) override { return std::vector<StepRecord>(); }
+  Result<std::vector<StepRecord>> steps(const std::string&) override {
+    return std::vector<StepRecord>();
+  }
   Result<std::vector<EventRecord>> events(std::int64_t, std::int64_t, const std::string&) override {
     return std::vector<EventRecord>();
   }

@@ -22,7 +22,8 @@ class FakeAgent final : public Agent {
   std::vector<Status> script;  // consumed front to back; OK when empty
   std::int64_t tokens = 0;
   std::atomic<int> calls{0};
-  Result<std::unique_ptr<AgentCall>> call(const AgentRequest&, std::shared_ptr<AgentCallback> cb) override {
+  Result<std::unique_ptr<AgentCall>> call(const AgentRequest&,
+                                          std::shared_ptr<AgentCallback> cb) override {
     Status status;
     {
       std::lock_guard lock(mu_);
@@ -106,7 +107,8 @@ TEST(ProviderGuard, QueuesCallsOverTheTokenRate) {
   auto second = std::make_shared<Waiter>();
   auto call = agent->call(AgentRequest{}, second);
   ASSERT_TRUE(call.ok());
-  EXPECT_FALSE(second->wait(200ms)) << "150 tokens of a 100/minute budget were used; the call should wait";
+  EXPECT_FALSE(second->wait(200ms))
+      << "150 tokens of a 100/minute budget were used; the call should wait";
   EXPECT_EQ(guard->state()["tokens_last_minute"], 150);
   guard->stop();
   ASSERT_TRUE(second->wait(1s));
@@ -134,7 +136,8 @@ TEST(ProviderGuard, OpensTheCircuitAfterFailuresThenTriesOnceAndCloses) {
   EXPECT_EQ(guard->state()["circuit"], "open");
   Status refused = once();
   EXPECT_EQ(refused.code(), StatusCode::kUnavailable);
-  EXPECT_NE(refused.message().find("circuit breaker is open after 3 failed calls"), std::string::npos)
+  EXPECT_NE(refused.message().find("circuit breaker is open after 3 failed calls"),
+            std::string::npos)
       << refused.message();
   EXPECT_EQ(fake->calls.load(), 4);  // the refused call never reached the provider
   std::this_thread::sleep_for(200ms);

@@ -3,12 +3,11 @@
 // folder that does not exist yet is created.
 #include "core/app/data_dir_lock.hpp"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <string>
-
-#include <gtest/gtest.h>
 
 namespace switchboard::core {
 namespace {

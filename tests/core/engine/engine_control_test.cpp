@@ -1,8 +1,8 @@
 // Engine controls: retries with backoff, timeouts, pause/resume/cancel, budgets.
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "tests/core/engine/engine_rig.hpp"
 

@@ -9,9 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "core/engine/engine.hpp"
 #include "core/events/event_hub.hpp"
@@ -50,10 +49,13 @@ int main(int argc, char** argv) {
                            line("CALL " + r.request_id);
                            nlohmann::json in = nlohmann::json::parse(r.input_json, nullptr, false);
                            std::int64_t acc = 0;
-                           if (in.is_object() && in["prev"].is_object()) acc = in["prev"].value("acc", 0);
+                           if (in.is_object() && in["prev"].is_object())
+                             acc = in["prev"].value("acc", 0);
                            sb::testing::Behaviour b;
                            b.delay_ms = delay;
-                           b.output_json = "{\"acc\":" + std::to_string(acc * 31 % 1000003 + in.value("i", 0)) + "}";
+                           b.output_json =
+                               "{\"acc\":" + std::to_string(acc * 31 % 1000003 + in.value("i", 0)) +
+                               "}";
                            b.usage.output_tokens = 1;
                            return b;
                          },
@@ -65,7 +67,8 @@ int main(int argc, char** argv) {
       if (e.type != "step.settled") continue;
       nlohmann::json d = nlohmann::json::parse(e.data_json, nullptr, false);
       if (d.is_discarded()) continue;
-      line("SETTLED " + d.value("key", std::string()) + " " + std::to_string(d.value("attempts", 0)));
+      line("SETTLED " + d.value("key", std::string()) + " " +
+           std::to_string(d.value("attempts", 0)));
     }
   });
   sb::core::EngineConfig config;
@@ -99,6 +102,7 @@ int main(int argc, char** argv) {
     line("STEP " + s.key + " " + std::string(sb::core::stepStatusName(s.status)) + " " +
          std::to_string(s.attempts));
   }
-  line("RESULT " + std::string(sb::core::executionStatusName(snap->status)) + " " + snap->result_json);
+  line("RESULT " + std::string(sb::core::executionStatusName(snap->status)) + " " +
+       snap->result_json);
   return 0;
 }

@@ -2,6 +2,7 @@
 // restarted; it completes with the same result as an uninterrupted run, and no step that
 // had settled before the kill runs again (the restarted agent never sees its request,
 // and its attempt count stays 1).
+#include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,8 +14,6 @@
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "core/engine/execution_state.hpp"
 #include "tests/core/engine/support/test_storage.hpp"

@@ -1,14 +1,13 @@
 // The engine over the real bundled plugins, loaded through PluginRegistry from
 // <build>/plugins: storage sqlite, agent scripted, workflow sequential.
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <map>
-#include <thread>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "core/engine/engine.hpp"
 #include "core/events/event_hub.hpp"
@@ -22,8 +21,9 @@ using core::ExecutionStatus;
 
 struct Plugins {
   Plugins()
-      : registry(nullptr, std::filesystem::temp_directory_path(),
-                 std::filesystem::path(SWITCHBOARD_SOURCE_DIR) / "schemas/plugin-manifest.schema.json") {
+      : registry(
+            nullptr, std::filesystem::temp_directory_path(),
+            std::filesystem::path(SWITCHBOARD_SOURCE_DIR) / "schemas/plugin-manifest.schema.json") {
     registry.discover({std::filesystem::path(SWITCHBOARD_BUILD_DIR) / "plugins"}, {});
   }
   std::shared_ptr<StorageBackend> sqlite(const std::string& path) {
@@ -54,7 +54,8 @@ struct Plugins {
 };
 
 std::string freshDb(const std::string& name) {
-  auto dir = std::filesystem::temp_directory_path() / ("sb_engine_plugins_" + std::to_string(::getpid()));
+  auto dir =
+      std::filesystem::temp_directory_path() / ("sb_engine_plugins_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::string p = (dir / name).string();
   for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(p + s);
@@ -63,7 +64,8 @@ std::string freshDb(const std::string& name) {
 
 std::string steps(int n, const std::string& agent) {
   nlohmann::json list = nlohmann::json::array();
-  for (int i = 0; i < n; ++i) list.push_back({{"agent", agent}, {"prompt", "step " + std::to_string(i)}});
+  for (int i = 0; i < n; ++i)
+    list.push_back({{"agent", agent}, {"prompt", "step " + std::to_string(i)}});
   return nlohmann::json{{"steps", list}}.dump();
 }
 
@@ -75,7 +77,8 @@ struct PluginRig {
     config.storage = store;
     config.directory = &directory;
     config.events = &hub;
-    config.resolver = [p = pattern](const std::string& name) -> Result<std::shared_ptr<WorkflowPattern>> {
+    config.resolver =
+        [p = pattern](const std::string& name) -> Result<std::shared_ptr<WorkflowPattern>> {
       if (name != "sequential") return Status::notFound("no pattern " + name);
       return p;
     };
@@ -109,7 +112,8 @@ TEST(EnginePlugins, SequentialOverScriptedAgentsOnSqliteWithInjectedFailures) {
   ASSERT_TRUE(snap.ok());
   ASSERT_EQ(*status, ExecutionStatus::kCompleted) << snap->error;
   EXPECT_EQ(snap->counts.succeeded, 25);
-  for (const auto& s : snap->steps) EXPECT_EQ(s.attempts, 2) << s.key;  // first attempt injected to fail
+  for (const auto& s : snap->steps)
+    EXPECT_EQ(s.attempts, 2) << s.key;  // first attempt injected to fail
   EXPECT_EQ(run.directory.finishedCalls("w"), 50);
 }
 

@@ -1,12 +1,11 @@
 // Engine durability: restart on the same sqlite file, rewind.
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <filesystem>
 #include <set>
 #include <thread>
-
-#include <gtest/gtest.h>
 
 #include "tests/core/engine/engine_rig.hpp"
 
@@ -16,8 +15,8 @@ namespace {
 using core::ExecutionStatus;
 
 std::string tempDb(const std::string& name) {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                              ("sb_engine_" + std::to_string(::getpid()));
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("sb_engine_" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   std::filesystem::path p = dir / name;
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(p.string() + suffix);
@@ -119,7 +118,8 @@ TEST(EngineRecovery, UnknownPatternAfterRestartFailsWithTheReason) {
     rig.addAgent("a", [](const AgentRequest& r, int) { return accumulate(r, 1000); });
     ExecutionInput input;
     input.params_json = chainParams(3);
-    Result<std::string> r = rig.engine->startExecution("vanished", std::make_shared<ChainPattern>(), input, {});
+    Result<std::string> r =
+        rig.engine->startExecution("vanished", std::make_shared<ChainPattern>(), input, {});
     ASSERT_TRUE(r.ok());
     id = *r;
     std::this_thread::sleep_for(std::chrono::milliseconds(30));

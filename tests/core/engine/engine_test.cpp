@@ -1,10 +1,10 @@
 // Engine basics: statuses, results, usage, events, concurrency caps, listing, blocked.
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
-#include <thread>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "tests/core/engine/engine_rig.hpp"
 
@@ -46,7 +46,8 @@ TEST(Engine, ChainCompletesWithResultUsageAndEvents) {
   // Events were stored with the steps, in id order, and delivered.
   Result<std::vector<core::Event>> history = rig.hub.history(0, 1000, "execution/" + id);
   ASSERT_TRUE(history.ok());
-  for (std::size_t i = 1; i < history->size(); ++i) EXPECT_LT((*history)[i - 1].id, (*history)[i].id);
+  for (std::size_t i = 1; i < history->size(); ++i)
+    EXPECT_LT((*history)[i - 1].id, (*history)[i].id);
   for (int i = 0; i < 100 && settled_events < 20; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
@@ -136,7 +137,8 @@ TEST(Engine, RejectsBadOptionsAndBadInput) {
   core::ExecutionOptions bad;
   bad.max_concurrency = 0;
   ExecutionInput input;
-  Result<std::string> r = rig.engine->startExecution("chain", std::make_shared<ChainPattern>(), input, bad);
+  Result<std::string> r =
+      rig.engine->startExecution("chain", std::make_shared<ChainPattern>(), input, bad);
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   input.params_json = "{\"n\":0}";
   r = rig.engine->startExecution("chain", std::make_shared<ChainPattern>(), input, {});

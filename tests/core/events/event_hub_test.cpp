@@ -1,12 +1,12 @@
 #include "core/events/event_hub.hpp"
 
+#include <gtest/gtest.h>
+
 #include <atomic>
 #include <chrono>
 #include <mutex>
-#include <thread>
-
-#include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "tests/core/engine/support/test_storage.hpp"
 
@@ -121,7 +121,8 @@ TEST(EventHub, UnsubscribeWaitsForARunningCallbackAndWorksFromInsideOne) {
     hub.unsubscribe(self);
   });
   ASSERT_TRUE(hub.publish("task/1", "x", "{}").ok());
-  for (int i = 0; i < 100 && calls == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  for (int i = 0; i < 100 && calls == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
   ASSERT_TRUE(hub.publish("task/1", "x", "{}").ok());
   std::this_thread::sleep_for(std::chrono::milliseconds(30));
   EXPECT_EQ(calls.load(), 1);

@@ -94,7 +94,8 @@ bool eventually(const std::function<bool()>& condition, std::chrono::millisecond
 TEST(ProcessSupervisor, DeliversStdoutLinesStderrAndTheExitCode) {
   ProcessSupervisor supervisor;
   auto recorder = std::make_shared<Recorder>();
-  auto process = supervisor.spawn(shell("printf 'one\\ntwo\\nlast'; echo oops >&2; exit 3"), recorder);
+  auto process =
+      supervisor.spawn(shell("printf 'one\\ntwo\\nlast'; echo oops >&2; exit 3"), recorder);
   ASSERT_TRUE(process.ok()) << process.status().toString();
   ASSERT_TRUE(recorder->waitExit());
   EXPECT_EQ(recorder->lines(), (std::vector<std::string>{"one", "two", "last"}));
@@ -153,11 +154,13 @@ TEST(ProcessSupervisor, ReportsAMissingOrNonExecutableProgramPrecisely) {
   std::filesystem::remove(file);
 
   spec.argv = {};
-  EXPECT_EQ(supervisor.spawn(spec, std::make_shared<Recorder>()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(supervisor.spawn(spec, std::make_shared<Recorder>()).status().code(),
+            StatusCode::kInvalidArgument);
 
   spec = shell("true");
   spec.cwd = "/no/such/dir";
-  EXPECT_EQ(supervisor.spawn(spec, std::make_shared<Recorder>()).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(supervisor.spawn(spec, std::make_shared<Recorder>()).status().code(),
+            StatusCode::kNotFound);
 }
 
 TEST(ProcessSupervisor, SetsEnvironmentAndWorkingDirectory) {
@@ -201,7 +204,8 @@ TEST(ProcessSupervisor, KillsWhatTheLeaderLeftBehind) {
 TEST(ProcessSupervisor, TerminateEscalatesToKillAfterTheGrace) {
   ProcessSupervisor supervisor;
   auto recorder = std::make_shared<Recorder>();
-  auto process = supervisor.spawn(shell("trap '' TERM; echo ready; while :; do sleep 0.05; done"), recorder);
+  auto process =
+      supervisor.spawn(shell("trap '' TERM; echo ready; while :; do sleep 0.05; done"), recorder);
   ASSERT_TRUE(process.ok());
   ASSERT_TRUE(eventually([&] { return !recorder->lines().empty(); }));
   auto start = std::chrono::steady_clock::now();
@@ -234,11 +238,12 @@ TEST(ProcessSupervisor, ReportsACrashToTheHandlerWithinASecond) {
   std::mutex mu;
   std::condition_variable cv;
   std::vector<std::string> crashes;
-  supervisor.setCrashHandler([&](const std::string& owner, const ProcessExit& exit, const std::string& detail) {
-    std::lock_guard lock(mu);
-    crashes.push_back(owner + ": " + exit.describe() + " | " + detail);
-    cv.notify_all();
-  });
+  supervisor.setCrashHandler(
+      [&](const std::string& owner, const ProcessExit& exit, const std::string& detail) {
+        std::lock_guard lock(mu);
+        crashes.push_back(owner + ": " + exit.describe() + " | " + detail);
+        cv.notify_all();
+      });
   auto recorder = std::make_shared<Recorder>();
   ProcessSpec spec = shell("sleep 100");
   spec.owner = "agent-7";
@@ -257,7 +262,8 @@ TEST(ProcessSupervisor, ReportsACrashToTheHandlerWithinASecond) {
 TEST(ProcessSupervisor, APersistentProcessThatEndsByItselfIsACrash) {
   ProcessSupervisor supervisor;
   std::atomic<int> crashes{0};
-  supervisor.setCrashHandler([&](const std::string&, const ProcessExit&, const std::string&) { ++crashes; });
+  supervisor.setCrashHandler(
+      [&](const std::string&, const ProcessExit&, const std::string&) { ++crashes; });
   ProcessSpec spec = shell("exit 0");
   spec.owner = "worker";
   spec.persistent = true;

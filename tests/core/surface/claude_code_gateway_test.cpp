@@ -18,8 +18,9 @@ using FakeApi = switchboard::plugins::testing::FakeMessagesApi;
 class ClaudeCodeGatewayTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(fs::exists(SB_CLAUDE_CLI)) << "The Claude Code CLI is not installed at " << SB_CLAUDE_CLI
-                                           << ": run `bash .ci/install-deps --test`";
+    ASSERT_TRUE(fs::exists(SB_CLAUDE_CLI))
+        << "The Claude Code CLI is not installed at " << SB_CLAUDE_CLI
+        << ": run `bash .ci/install-deps --test`";
     ASSERT_TRUE(fake_.running());
     home_ = dir_.path() / "home";
     fs::create_directories(home_);
@@ -29,8 +30,10 @@ class ClaudeCodeGatewayTest : public ::testing::Test {
   std::string createAgent(const std::string& name, json extra = json::object()) {
     json config{{"claude_path", SB_CLAUDE_CLI}, {"env", fake_.cliEnv(home_.string())}};
     for (auto& [k, v] : extra.items()) config[k] = v;
-    json result = harness_->callTool(
-        "agent_create", {{"name", name}, {"type", "claude_code"}, {"model", "claude-opus-5-5"}, {"config", config}});
+    json result = harness_->callTool("agent_create", {{"name", name},
+                                                      {"type", "claude_code"},
+                                                      {"model", "claude-opus-5-5"},
+                                                      {"config", config}});
     EXPECT_FALSE(GatewayHarness::isError(result)) << GatewayHarness::text(result);
     return result["structuredContent"]["agent"].value("id", "");
   }
@@ -74,8 +77,9 @@ TEST_F(ClaudeCodeGatewayTest, AnExecutionOverItsDollarBudgetEndsBudgetExceeded) 
                                                  {"budget", {{"max_cost_usd", 0.0001}}},
                                                  {"wait", true}});
   ASSERT_FALSE(GatewayHarness::isError(run)) << GatewayHarness::text(run);
-  json e = harness_->callTool("execution_get", {{"execution_id", run["structuredContent"]["execution"]["id"]},
-                                                {"include_steps", true}})["structuredContent"]["execution"];
+  json e = harness_->callTool("execution_get",
+                              {{"execution_id", run["structuredContent"]["execution"]["id"]},
+                               {"include_steps", true}})["structuredContent"]["execution"];
   EXPECT_EQ(e["status"], "budget_exceeded") << e.dump();
   ASSERT_GE(e["steps"].size(), 1u);
   EXPECT_EQ(e["steps"][0]["status"], "budget_exceeded") << e.dump();

@@ -1,11 +1,12 @@
 // `switchboard demo` in-process: it must complete, print every section from the real
 // engine and services, run steps in parallel, and clean up its temporary folder.
+#include "core/app/demo_command.hpp"
+
 #include <gtest/gtest.h>
 
 #include <regex>
 #include <sstream>
 
-#include "core/app/demo_command.hpp"
 #include "tests/core/surface/gateway_harness.hpp"
 
 namespace switchboard::core::testing {
@@ -34,14 +35,14 @@ DemoRun runDemoWith(const DemoOptions& options) {
 TEST(DemoCommandTest, CompletesAndPrintsEverySection) {
   DemoRun run = runDemoWith(DemoOptions{});
   ASSERT_EQ(run.code, 0) << run.out << run.err;
-  for (const char* section : {"\nResult\n", "\nTimeline (ms from the execution's start)\n",
-                              "\nAgents\n", "\nTotal: "}) {
+  for (const char* section :
+       {"\nResult\n", "\nTimeline (ms from the execution's start)\n", "\nAgents\n", "\nTotal: "}) {
     EXPECT_NE(run.out.find(section), std::string::npos) << section << "\n" << run.out;
   }
   // One start and one done line per task, all eight of them.
-  for (const char* title : {"Plan the report", "Research the market", "Research the technology",
-                            "Research the users", "Research the competitors", "Draft the report",
-                            "Review the draft", "Final report"}) {
+  for (const char* title :
+       {"Plan the report", "Research the market", "Research the technology", "Research the users",
+        "Research the competitors", "Draft the report", "Review the draft", "Final report"}) {
     std::regex start(std::string("start +") + title);
     std::regex done(std::string("done +") + title);
     EXPECT_TRUE(std::regex_search(run.out, start)) << title;

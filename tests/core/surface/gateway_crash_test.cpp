@@ -34,9 +34,7 @@ constexpr int kSteps = 200;
 constexpr int kKillAfterSettled = 40;
 constexpr auto kRunDeadline = std::chrono::seconds(40);
 
-bool settledStatus(const std::string& status) {
-  return status != "pending" && status != "running";
-}
+bool settledStatus(const std::string& status) { return status != "pending" && status != "running"; }
 
 // The store of a data directory no server is using, read through the sqlite plugin.
 struct StoredState {
@@ -86,11 +84,11 @@ StoredState readStore(const std::filesystem::path& data_dir, const std::string& 
 std::vector<std::string> createAgents(McpHttpClient& client) {
   std::vector<std::string> ids;
   for (const char* name : {"left", "right"}) {
-    json agent = client.call("agent_create",
-                             {{"name", name},
-                              {"type", "scripted"},
-                              {"config", {{"latency_ms", 8},
-                                          {"usage", {{"input_tokens", 3}, {"output_tokens", 5}}}}}});
+    json agent = client.call(
+        "agent_create",
+        {{"name", name},
+         {"type", "scripted"},
+         {"config", {{"latency_ms", 8}, {"usage", {{"input_tokens", 3}, {"output_tokens", 5}}}}}});
     EXPECT_FALSE(agent.value("isError", false)) << agent.dump();
     ids.push_back(agent["structuredContent"]["agent"].value("id", ""));
   }
@@ -104,9 +102,9 @@ std::string startChain(McpHttpClient& client, const std::vector<std::string>& ag
   for (int i = 1; i <= kSteps; ++i) {
     steps.push_back({{"prompt", "link " + std::to_string(i) + " of the chain"}});
   }
-  json run = client.call("workflow_run", {{"pattern", "sequential"},
-                                          {"agents", agents},
-                                          {"params", {{"steps", std::move(steps)}}}});
+  json run = client.call(
+      "workflow_run",
+      {{"pattern", "sequential"}, {"agents", agents}, {"params", {{"steps", std::move(steps)}}}});
   EXPECT_FALSE(run.value("isError", false)) << run.dump();
   return run["structuredContent"]["execution"].value("id", "");
 }
@@ -262,7 +260,8 @@ TEST(GatewayCrashTest, SigkillMidRunResumesWithoutRerunningSettledSteps) {
     const json& before = at_kill.steps[key];
     if (before.is_object() && settledStatus(before.value("status", ""))) {
       for (const char* field : {"attempts", "output", "started_at_ms", "ended_at_ms"}) {
-        EXPECT_EQ(step[field], before[field]) << key << " changed " << field << " after the restart";
+        EXPECT_EQ(step[field], before[field])
+            << key << " changed " << field << " after the restart";
       }
     }
   }

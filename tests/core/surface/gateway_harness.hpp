@@ -89,8 +89,8 @@ class GatewayHarness {
  public:
   // Starts a gateway on `storage` ("memory" or "sqlite") in `data_dir`.
   GatewayHarness(const std::string& storage, const std::filesystem::path& data_dir) {
-    registry_ = std::make_unique<PluginRegistry>(
-        nullptr, data_dir, schemaDir() / "plugin-manifest.schema.json");
+    registry_ = std::make_unique<PluginRegistry>(nullptr, data_dir,
+                                                 schemaDir() / "plugin-manifest.schema.json");
     // As `serve` does: agent types, patterns and storage backends load on first use.
     PluginSelection selection;
     selection.on_first_use = gatewayOnFirstUseKinds();

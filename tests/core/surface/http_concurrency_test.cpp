@@ -40,10 +40,12 @@ TEST(HttpConcurrencyTest, FiftyClientsLoseAndDuplicateNothing) {
   for (int c = 0; c < kClients; ++c) {
     clients.emplace_back([&, c] {
       McpHttpClient client(server.port());
-      if (!client.initialize()) return fail("initialize " + std::to_string(c) + ": " + client.lastError());
+      if (!client.initialize())
+        return fail("initialize " + std::to_string(c) + ": " + client.lastError());
       std::string name = "agent-" + std::to_string(c);
-      json agent = client.call("agent_create", {{"name", name}, {"type", "scripted"},
-                                                {"config", {{"latency_ms", 10 + c % 7}}}});
+      json agent = client.call(
+          "agent_create",
+          {{"name", name}, {"type", "scripted"}, {"config", {{"latency_ms", 10 + c % 7}}}});
       if (agent.value("isError", false)) return fail("agent_create " + agent.dump());
       std::vector<std::string> tasks;
       for (int t = 0; t < 3; ++t) {
@@ -56,15 +58,18 @@ TEST(HttpConcurrencyTest, FiftyClientsLoseAndDuplicateNothing) {
       }
       json runs[2] = {
           client.call("workflow_run", {{"pattern", "dag"}, {"tasks", tasks}, {"wait", true}}),
-          client.call("workflow_run", {{"pattern", "sequential"}, {"agents", {name}},
-                                       {"objective", "summarise " + name}, {"wait", true}})};
+          client.call("workflow_run", {{"pattern", "sequential"},
+                                       {"agents", {name}},
+                                       {"objective", "summarise " + name},
+                                       {"wait", true}})};
       for (const json& run : runs) {
         if (run.value("isError", false)) return fail("workflow_run " + run.dump());
         const json& e = run["structuredContent"]["execution"];
         if (e["status"] != "completed") return fail("not completed: " + e.dump());
         std::set<std::string> keys;
         for (const json& step : e["steps"]) {
-          if (!keys.insert(step["key"].get<std::string>()).second) fail("duplicate step " + e.dump());
+          if (!keys.insert(step["key"].get<std::string>()).second)
+            fail("duplicate step " + e.dump());
           if (step["attempts"] != 1) fail("step ran twice: " + step.dump());
         }
         std::lock_guard<std::mutex> lock(mu);
@@ -79,7 +84,8 @@ TEST(HttpConcurrencyTest, FiftyClientsLoseAndDuplicateNothing) {
   // Nothing lost: one more client pages through everything.
   McpHttpClient auditor(server.port());
   ASSERT_TRUE(auditor.initialize());
-  auto countAll = [&](const std::string& tool, const std::string& field, std::set<std::string>* ids) {
+  auto countAll = [&](const std::string& tool, const std::string& field,
+                      std::set<std::string>* ids) {
     std::string cursor;
     std::size_t count = 0;
     do {
@@ -100,14 +106,15 @@ TEST(HttpConcurrencyTest, FiftyClientsLoseAndDuplicateNothing) {
   std::set<std::string> listed;
   EXPECT_EQ(countAll("agent_list", "agents", nullptr), static_cast<std::size_t>(kClients));
   EXPECT_EQ(countAll("task_list", "tasks", nullptr), static_cast<std::size_t>(3 * kClients));
-  EXPECT_EQ(countAll("execution_list", "executions", &listed), static_cast<std::size_t>(2 * kClients));
+  EXPECT_EQ(countAll("execution_list", "executions", &listed),
+            static_cast<std::size_t>(2 * kClients));
   EXPECT_EQ(listed, executions);
   EXPECT_EQ(server.stop(), 0) << "SIGTERM must end the server cleanly";
 }
 
 TEST(HttpServeTest, RefusesANonLoopbackHostWithoutAToken) {
-  std::string command = std::string(SWITCHBOARD_BUILD_DIR) +
-                        "/switchboard serve --http 0.0.0.0:0 2>&1";
+  std::string command =
+      std::string(SWITCHBOARD_BUILD_DIR) + "/switchboard serve --http 0.0.0.0:0 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   ASSERT_NE(pipe, nullptr);
   std::string out;

@@ -47,8 +47,9 @@ json pricedAgent(const FakeServer& fake, const std::string& name) {
 
 std::string echoingError(int status) {
   return json{{"type", "error"},
-              {"error", {{"type", status == 429 ? "rate_limit_error" : "authentication_error"},
-                         {"message", std::string("bad or throttled key ") + kSecret}}}}
+              {"error",
+               {{"type", status == 429 ? "rate_limit_error" : "authentication_error"},
+                {"message", std::string("bad or throttled key ") + kSecret}}}}
       .dump();
 }
 
@@ -68,7 +69,8 @@ TEST(ModelApiGateway, CostsReachTheViewsAndTheKeyNeverLeaks) {
     const std::string id = created["structuredContent"]["agent"]["id"];
     EXPECT_EQ(created["structuredContent"]["agent"]["config"]["api_key"], "[redacted]");
 
-    fake.script({Reply{429, echoingError(429), {{"Retry-After", "0"}}}, message("Drafted.", 1000, 100)});
+    fake.script(
+        {Reply{429, echoingError(429), {{"Retry-After", "0"}}}, message("Drafted.", 1000, 100)});
     json asked = harness.callTool("agent_ask", {{"agent_id", id}, {"prompt", "Draft it."}});
     record(asked);
     ASSERT_FALSE(GatewayHarness::isError(asked)) << GatewayHarness::text(asked);
@@ -85,17 +87,20 @@ TEST(ModelApiGateway, CostsReachTheViewsAndTheKeyNeverLeaks) {
     EXPECT_NEAR(counters["cost_usd"].get<double>(), (1000 * 3.0 + 100 * 15.0) / 1e6, 1e-9);
 
     fake.script({message("Step done.", 2000, 200)});
-    json run = harness.callTool("workflow_run", {{"pattern", "sequential"},
-                                                 {"params", {{"steps", json::array({{{"prompt", "go"}, {"agent", id}}})}}},
-                                                 {"wait", true}});
+    json run = harness.callTool(
+        "workflow_run", {{"pattern", "sequential"},
+                         {"params", {{"steps", json::array({{{"prompt", "go"}, {"agent", id}}})}}},
+                         {"wait", true}});
     record(run);
-    json e = harness.callTool("execution_get", {{"execution_id", run["structuredContent"]["execution"]["id"]},
-                                                {"include_steps", true}});
+    json e = harness.callTool(
+        "execution_get",
+        {{"execution_id", run["structuredContent"]["execution"]["id"]}, {"include_steps", true}});
     record(e);
     json execution = e["structuredContent"]["execution"];
     EXPECT_EQ(execution["status"], "completed") << execution.dump();
     EXPECT_EQ(execution["usage"]["input_tokens"], 2000);
-    EXPECT_NEAR(execution["usage"]["cost_usd"].get<double>(), (2000 * 3.0 + 200 * 15.0) / 1e6, 1e-9);
+    EXPECT_NEAR(execution["usage"]["cost_usd"].get<double>(), (2000 * 3.0 + 200 * 15.0) / 1e6,
+                1e-9);
 
     fake.script({Reply{401, echoingError(401)}});
     json refused = harness.callTool("agent_ask", {{"agent_id", id}, {"prompt", "Again."}});
@@ -103,12 +108,14 @@ TEST(ModelApiGateway, CostsReachTheViewsAndTheKeyNeverLeaks) {
     EXPECT_TRUE(GatewayHarness::isError(refused));
     EXPECT_NE(GatewayHarness::text(refused).find("authentication_error"), std::string::npos)
         << GatewayHarness::text(refused);
-    fake.script({Reply::stream({Events::start(5), Events::error("authentication_error",
-                                                                 std::string("key ") + kSecret + " revoked")})});
+    fake.script({Reply::stream(
+        {Events::start(5),
+         Events::error("authentication_error", std::string("key ") + kSecret + " revoked")})});
     json mid = harness.callTool("agent_ask", {{"agent_id", id}, {"prompt", "Once more."}});
     record(mid);
     EXPECT_TRUE(GatewayHarness::isError(mid));
-    EXPECT_NE(GatewayHarness::text(mid).find("error mid-stream: authentication_error: key [redacted] revoked"),
+    EXPECT_NE(GatewayHarness::text(mid).find(
+                  "error mid-stream: authentication_error: key [redacted] revoked"),
               std::string::npos)
         << GatewayHarness::text(mid);
     record(harness.callTool("agent_list", json::object()));
@@ -120,8 +127,9 @@ TEST(ModelApiGateway, CostsReachTheViewsAndTheKeyNeverLeaks) {
   }
   EXPECT_NE(seen.find("[redacted]"), std::string::npos);
   std::size_t at = seen.find(kSecret);
-  EXPECT_EQ(at, std::string::npos) << "the key leaked into a result, resource or event: "
-                                   << seen.substr(at == std::string::npos ? 0 : (at > 300 ? at - 300 : 0), 400);
+  EXPECT_EQ(at, std::string::npos)
+      << "the key leaked into a result, resource or event: "
+      << seen.substr(at == std::string::npos ? 0 : (at > 300 ? at - 300 : 0), 400);
   EXPECT_NE(logs.text().find("retry 1 of 3"), std::string::npos) << "the retry was not logged";
   EXPECT_EQ(logs.text().find(kSecret), std::string::npos) << "the key leaked into the log";
 }
@@ -132,17 +140,21 @@ TEST(ModelApiGateway, AnOpenAICompatibleLocalServerWorksWithoutAKey) {
   TempDir dir;
   GatewayHarness harness("memory", dir.path());
   ASSERT_TRUE(harness.status().ok()) << harness.status().toString();
-  json created = harness.callTool("agent_create", {{"name", "local"},
-                                                   {"type", "openai"},
-                                                   {"model", "llama-local"},
-                                                   {"config", {{"base_url", fake.url() + "/v1"}, {"api_key_env", "SB_TEST_UNSET_OPENAI"}}}});
+  json created = harness.callTool(
+      "agent_create",
+      {{"name", "local"},
+       {"type", "openai"},
+       {"model", "llama-local"},
+       {"config", {{"base_url", fake.url() + "/v1"}, {"api_key_env", "SB_TEST_UNSET_OPENAI"}}}});
   ASSERT_FALSE(GatewayHarness::isError(created)) << GatewayHarness::text(created);
   const std::string id = created["structuredContent"]["agent"]["id"];
-  fake.script({Reply::stream(switchboard::plugins::testing::OpenAIEvents::answer({"local ", "hi"}, 7, 3))});
+  fake.script(
+      {Reply::stream(switchboard::plugins::testing::OpenAIEvents::answer({"local ", "hi"}, 7, 3))});
   json asked = harness.callTool("agent_ask", {{"agent_id", id}, {"prompt", "hi"}});
   ASSERT_FALSE(GatewayHarness::isError(asked)) << GatewayHarness::text(asked);
   EXPECT_EQ(asked["structuredContent"]["output"]["text"], "local hi");
-  json counters = harness.callTool("agent_get", {{"agent_id", id}})["structuredContent"]["agent"]["counters"];
+  json counters =
+      harness.callTool("agent_get", {{"agent_id", id}})["structuredContent"]["agent"]["counters"];
   EXPECT_EQ(counters["input_tokens"], 7);
   EXPECT_EQ(counters["output_tokens"], 3);
   EXPECT_EQ(counters["cost_usd"], 0.0);  // no price given
@@ -166,8 +178,9 @@ TEST(ModelApiGateway, AnExecutionBudgetBrokenMidStreamStopsTheAnswerAsBudgetExce
                                                {"budget", {{"max_cost_usd", 0.001}}},
                                                {"wait", true}});
   ASSERT_FALSE(GatewayHarness::isError(run)) << GatewayHarness::text(run);
-  json e = harness.callTool("execution_get", {{"execution_id", run["structuredContent"]["execution"]["id"]},
-                                              {"include_steps", true}})["structuredContent"]["execution"];
+  json e = harness.callTool("execution_get",
+                            {{"execution_id", run["structuredContent"]["execution"]["id"]},
+                             {"include_steps", true}})["structuredContent"]["execution"];
   EXPECT_EQ(e["status"], "budget_exceeded") << e.dump();
   ASSERT_EQ(e["steps"].size(), 1u) << e.dump();
   EXPECT_EQ(e["steps"][0]["status"], "budget_exceeded") << e.dump();
@@ -205,7 +218,8 @@ TEST(ModelApiGateway, AnAgentBudgetBrokenMidStreamStopsTheAnswerWithWhatWasSpent
   std::size_t sent = 0;
   EXPECT_EQ(fake.streamEnd(0, 5s, &sent), StreamEnd::kClientClosed);
   EXPECT_LT(sent, events.size());
-  json counters = harness.callTool("agent_get", {{"agent_id", id}})["structuredContent"]["agent"]["counters"];
+  json counters =
+      harness.callTool("agent_get", {{"agent_id", id}})["structuredContent"]["agent"]["counters"];
   EXPECT_EQ(counters["input_tokens"], 100) << counters.dump();
   EXPECT_GT(counters["cost_usd"].get<double>(), 0.001) << counters.dump();
   EXPECT_LT(counters["output_tokens"].get<std::int64_t>(), 200) << counters.dump();
@@ -225,13 +239,15 @@ TEST(ModelApiGateway, AConversationKeptInMemorySurvivesAGatewayRestart) {
     ASSERT_FALSE(GatewayHarness::isError(created)) << GatewayHarness::text(created);
     id = created["structuredContent"]["agent"]["id"];
     fake.script({message("Noted: blue.", 20, 4)});
-    json asked = harness.callTool("agent_ask", {{"agent_id", id}, {"prompt", "My colour is blue."}});
+    json asked =
+        harness.callTool("agent_ask", {{"agent_id", id}, {"prompt", "My colour is blue."}});
     ASSERT_FALSE(GatewayHarness::isError(asked)) << GatewayHarness::text(asked);
   }
   GatewayHarness restarted("sqlite", dir.path());
   ASSERT_TRUE(restarted.status().ok()) << restarted.status().toString();
   fake.script({message("Blue.", 30, 2)});
-  json asked = restarted.callTool("agent_ask", {{"agent_id", id}, {"prompt", "What is my colour?"}});
+  json asked =
+      restarted.callTool("agent_ask", {{"agent_id", id}, {"prompt", "What is my colour?"}});
   ASSERT_FALSE(GatewayHarness::isError(asked)) << GatewayHarness::text(asked);
   ASSERT_EQ(fake.received().size(), 1u);
   json sent = json::parse(fake.received()[0].body)["messages"];

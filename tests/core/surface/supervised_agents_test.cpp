@@ -57,7 +57,8 @@ TEST_F(SupervisedAgentsTest, AParallelRunOverTwentyCommandAgentsReportsCostAndRe
     // Reads the request, burns a little CPU, reports its usage and cost.
     const std::string script =
         "cat >/dev/null; i=0; while [ $i -lt 3000 ]; do i=$((i+1)); done; "
-        "echo '{\"text\":\"worker " + std::to_string(i) +
+        "echo '{\"text\":\"worker " +
+        std::to_string(i) +
         " done\",\"usage\":{\"input_tokens\":100,\"output_tokens\":" + std::to_string(10 + i) +
         ",\"cost_usd\":0.01}}'";
     ids.push_back(create(shAgent("worker-" + std::to_string(i), script)));
@@ -100,9 +101,9 @@ TEST_F(SupervisedAgentsTest, AParallelRunOverTwentyCommandAgentsReportsCostAndRe
 
 TEST_F(SupervisedAgentsTest, ACrashedAgentIsRestartedTwiceThenMarkedFailed) {
   const std::string pid_file = (dir_.path() / "pid").string();
-  const std::string id = create(shAgent(
-      "fragile", "echo $$ > " + pid_file + "; while read l; do echo '{\"ok\":true}'; done",
-      {{"mode", "persistent"}}));
+  const std::string id = create(
+      shAgent("fragile", "echo $$ > " + pid_file + "; while read l; do echo '{\"ok\":true}'; done",
+              {{"mode", "persistent"}}));
   auto readPid = [&]() -> int {
     std::ifstream in(pid_file);
     int pid = 0;
@@ -129,17 +130,20 @@ TEST_F(SupervisedAgentsTest, ACrashedAgentIsRestartedTwiceThenMarkedFailed) {
       json a = agent(id);
       EXPECT_EQ(a["status"], "idle") << a.dump();
       EXPECT_EQ(a["health"]["consecutive_crashes"], crash);
-      EXPECT_NE(a["status_reason"].get<std::string>().find("restarted by the supervisor after crash " +
-                                                            std::to_string(crash) + " of 3"),
+      EXPECT_NE(a["status_reason"].get<std::string>().find(
+                    "restarted by the supervisor after crash " + std::to_string(crash) + " of 3"),
                 std::string::npos)
           << a.dump();
       EXPECT_EQ(a["resources"]["processes_running"], 1);
     } else {
-      ASSERT_TRUE(eventually([&] { return agent(id)["status"] == "failed"; }, 1s)) << agent(id).dump();
+      ASSERT_TRUE(eventually([&] { return agent(id)["status"] == "failed"; }, 1s))
+          << agent(id).dump();
       json a = agent(id);
-      EXPECT_NE(a["status_reason"].get<std::string>().find("crashed 3 times in a row"), std::string::npos)
+      EXPECT_NE(a["status_reason"].get<std::string>().find("crashed 3 times in a row"),
+                std::string::npos)
           << a.dump();
-      EXPECT_NE(a["status_reason"].get<std::string>().find("killed by signal 9"), std::string::npos);
+      EXPECT_NE(a["status_reason"].get<std::string>().find("killed by signal 9"),
+                std::string::npos);
       EXPECT_EQ(a["resources"]["processes_running"], 0);
       EXPECT_EQ(a["resources"]["crashes"], 3);
     }
@@ -168,22 +172,28 @@ TEST_F(SupervisedAgentsTest, ACrashedAgentIsRestartedTwiceThenMarkedFailed) {
 
 TEST_F(SupervisedAgentsTest, AnAgentBudgetEndsTheRunAsBudgetExceededWithWhatWasSpent) {
   // Each call reports 600 tokens; the agent may spend 1000 in its life.
-  const std::string id = create(json{
-      {"name", "spender"},
-      {"type", "command"},
-      {"config", {{"argv", {"/bin/sh", "-c",
-                            "cat >/dev/null; echo '{\"text\":\"ok\",\"usage\":{\"input_tokens\":500,"
-                            "\"output_tokens\":100,\"cost_usd\":0.5}}'"}}}},
-      {"limits", {{"budget", {{"max_tokens", 1000}}}}}});
-  json steps = json::array({{{"prompt", "one"}, {"agent", id}}, {{"prompt", "two"}, {"agent", id}},
+  const std::string id =
+      create(json{{"name", "spender"},
+                  {"type", "command"},
+                  {"config",
+                   {{"argv",
+                     {"/bin/sh", "-c",
+                      "cat >/dev/null; echo '{\"text\":\"ok\",\"usage\":{\"input_tokens\":500,"
+                      "\"output_tokens\":100,\"cost_usd\":0.5}}'"}}}},
+                  {"limits", {{"budget", {{"max_tokens", 1000}}}}}});
+  json steps = json::array({{{"prompt", "one"}, {"agent", id}},
+                            {{"prompt", "two"}, {"agent", id}},
                             {{"prompt", "three"}, {"agent", id}}});
-  json run = harness_->callTool("workflow_run", {{"pattern", "sequential"}, {"params", {{"steps", steps}}}, {"wait", true}});
+  json run = harness_->callTool(
+      "workflow_run", {{"pattern", "sequential"}, {"params", {{"steps", steps}}}, {"wait", true}});
   ASSERT_FALSE(GatewayHarness::isError(run)) << GatewayHarness::text(run);
-  json e = harness_->callTool("execution_get", {{"execution_id", run["structuredContent"]["execution"]["id"]},
-                                                {"include_steps", true}})["structuredContent"]["execution"];
+  json e = harness_->callTool("execution_get",
+                              {{"execution_id", run["structuredContent"]["execution"]["id"]},
+                               {"include_steps", true}})["structuredContent"]["execution"];
   EXPECT_EQ(e["status"], "budget_exceeded") << e.dump();
-  EXPECT_NE(e["error"].get<std::string>().find("token budget of 1000 was exceeded (1200 tokens spent"),
-            std::string::npos)
+  EXPECT_NE(
+      e["error"].get<std::string>().find("token budget of 1000 was exceeded (1200 tokens spent"),
+      std::string::npos)
       << e.dump();
   ASSERT_EQ(e["steps"].size(), 2u);  // sequential: the third step was never planned
   EXPECT_EQ(e["steps"][0]["status"], "succeeded");
@@ -205,15 +215,17 @@ TEST(SupervisedAgentsSecrets, NoSecretAppearsInResultsResourcesEventsOrLogs) {
     // printing it.
     const std::string key_file = (dir.path() / "expected_key").string();
     std::ofstream(key_file) << secret;
-    json args = shAgent("keyholder",
-                        "cat >/dev/null; if [ \"$OPENAI_API_KEY\" = \"$(cat " + key_file +
-                            ")\" ]; then echo '{\"key_ok\":true}'; else echo '{\"key_ok\":false}'; fi",
-                        {{"env", {{"OPENAI_API_KEY", secret}, {"MODE", "fast"}}}});
+    json args =
+        shAgent("keyholder",
+                "cat >/dev/null; if [ \"$OPENAI_API_KEY\" = \"$(cat " + key_file +
+                    ")\" ]; then echo '{\"key_ok\":true}'; else echo '{\"key_ok\":false}'; fi",
+                {{"env", {{"OPENAI_API_KEY", secret}, {"MODE", "fast"}}}});
     json created = harness.callTool("agent_create", args);
     record(created);
     ASSERT_FALSE(GatewayHarness::isError(created)) << GatewayHarness::text(created);
     const std::string id = created["structuredContent"]["agent"]["id"];
-    EXPECT_EQ(created["structuredContent"]["agent"]["config"]["env"]["OPENAI_API_KEY"], "[redacted]");
+    EXPECT_EQ(created["structuredContent"]["agent"]["config"]["env"]["OPENAI_API_KEY"],
+              "[redacted]");
     EXPECT_EQ(created["structuredContent"]["agent"]["config"]["env"]["MODE"], "fast");
 
     json got = harness.callTool("agent_get", {{"agent_id", id}});
@@ -230,12 +242,14 @@ TEST(SupervisedAgentsSecrets, NoSecretAppearsInResultsResourcesEventsOrLogs) {
     record(harness.callTool("agent_list", json::object()));
     record(harness.request("resources/read", {{"uri", "switchboard://agents/" + id}}));
     record(harness.request("resources/read", {{"uri", "switchboard://agents"}}));
-    json run = harness.callTool("workflow_run", {{"pattern", "sequential"},
-                                                 {"params", {{"steps", json::array({{{"prompt", "go"}, {"agent", id}}})}}},
-                                                 {"wait", true}});
+    json run = harness.callTool(
+        "workflow_run", {{"pattern", "sequential"},
+                         {"params", {{"steps", json::array({{{"prompt", "go"}, {"agent", id}}})}}},
+                         {"wait", true}});
     record(run);
-    record(harness.callTool("execution_get", {{"execution_id", run["structuredContent"]["execution"]["id"]},
-                                              {"include_steps", true}}));
+    record(harness.callTool(
+        "execution_get",
+        {{"execution_id", run["structuredContent"]["execution"]["id"]}, {"include_steps", true}}));
     record(harness.callTool("system_status", json::object()));
     Result<std::vector<Event>> events = harness.gateway().events().history(0, 100000, "");
     ASSERT_TRUE(events.ok());
@@ -243,8 +257,9 @@ TEST(SupervisedAgentsSecrets, NoSecretAppearsInResultsResourcesEventsOrLogs) {
   }
   EXPECT_NE(seen.find("[redacted]"), std::string::npos);
   std::size_t at = seen.find(secret);
-  EXPECT_EQ(at, std::string::npos) << "the secret leaked into a result, resource or event: "
-                                   << seen.substr(at == std::string::npos ? 0 : (at > 300 ? at - 300 : 0), 400);
+  EXPECT_EQ(at, std::string::npos)
+      << "the secret leaked into a result, resource or event: "
+      << seen.substr(at == std::string::npos ? 0 : (at > 300 ? at - 300 : 0), 400);
   EXPECT_FALSE(logs.text().empty());
   EXPECT_EQ(logs.text().find(secret), std::string::npos) << "the secret leaked into the log";
 }

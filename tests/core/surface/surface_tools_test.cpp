@@ -11,7 +11,10 @@
 namespace switchboard::core::testing {
 namespace {
 
-json quickAgent() { return json{{"latency_ms", 5}, {"usage", {{"input_tokens", 10}, {"output_tokens", 5}, {"cost_usd", 0.001}}}}; }
+json quickAgent() {
+  return json{{"latency_ms", 5},
+              {"usage", {{"input_tokens", 10}, {"output_tokens", 5}, {"cost_usd", 0.001}}}};
+}
 
 class SurfaceToolsTest : public ::testing::TestWithParam<std::string> {
  protected:
@@ -45,8 +48,7 @@ TEST_P(SurfaceToolsTest, BadArgumentsAreToolErrorsForEveryTool) {
     std::string name = tool["name"];
     json result = harness_->callTool(name, json{{"no_such_argument", 1}});
     EXPECT_TRUE(GatewayHarness::isError(result)) << name;
-    EXPECT_NE(GatewayHarness::text(result).find("invalid arguments for " + name),
-              std::string::npos)
+    EXPECT_NE(GatewayHarness::text(result).find("invalid arguments for " + name), std::string::npos)
         << GatewayHarness::text(result);
   }
   json wrong_type = harness_->callTool("agent_create", json{{"name", 5}, {"type", "scripted"}});
@@ -69,7 +71,9 @@ TEST_P(SurfaceToolsTest, UnknownIdsSayWhereToLook) {
       {"task_get", {{"task_id", "tk_nothing"}}, "task"},
       {"task_cancel", {{"task_id", "tk_nothing"}}, "task"},
       {"execution_get", {{"execution_id", "ex_nothing"}}, "execution_list"},
-      {"execution_control", {{"execution_id", "ex_nothing"}, {"action", "cancel"}}, "execution_list"},
+      {"execution_control",
+       {{"execution_id", "ex_nothing"}, {"action", "cancel"}},
+       "execution_list"},
       {"workflow_run", {{"pattern", "no_such_pattern"}, {"objective", "x"}}, "workflow_patterns"},
   };
   for (const Case& c : cases) {
@@ -145,22 +149,27 @@ TEST_P(SurfaceToolsTest, WithWaitTheOutcomesAreOnTheTasksWhenTheRunReturns) {
 TEST_P(SurfaceToolsTest, TasksRunAsADagAndEveryToolMatchesItsOutputSchema) {
   harness_->makeAgent("worker-a", quickAgent(), {"work"});
   harness_->makeAgent("worker-b", quickAgent(), {"work"});
-  json a = harness_->callTool("task_create", {{"title", "first"}, {"required_capabilities", {"work"}}});
+  json a =
+      harness_->callTool("task_create", {{"title", "first"}, {"required_capabilities", {"work"}}});
   std::string a_id = a["structuredContent"]["task"]["id"];
-  json b = harness_->callTool("task_create", {{"title", "second"}, {"depends_on", {a_id}},
-                                              {"required_capabilities", {"work"}}, {"priority", "high"}});
+  json b = harness_->callTool("task_create", {{"title", "second"},
+                                              {"depends_on", {a_id}},
+                                              {"required_capabilities", {"work"}},
+                                              {"priority", "high"}});
   std::string b_id = b["structuredContent"]["task"]["id"];
   EXPECT_EQ(b["structuredContent"]["task"]["status"], "pending");
-  json c = harness_->callTool("task_create", {{"title", "third"}, {"depends_on", {a_id}},
-                                              {"assigned_agent", "worker-b"}});
+  json c = harness_->callTool(
+      "task_create", {{"title", "third"}, {"depends_on", {a_id}}, {"assigned_agent", "worker-b"}});
   std::string c_id = c["structuredContent"]["task"]["id"];
-  json bad_dep = harness_->callTool("task_create", {{"title", "x"}, {"depends_on", {"tk_missing"}}});
+  json bad_dep =
+      harness_->callTool("task_create", {{"title", "x"}, {"depends_on", {"tk_missing"}}});
   EXPECT_TRUE(GatewayHarness::isError(bad_dep));
 
   json listed = harness_->callTool("task_list", {{"limit", 2}});
   EXPECT_EQ(listed["structuredContent"]["tasks"].size(), 2u);
   EXPECT_TRUE(listed["structuredContent"].contains("next_cursor"));
-  json rest = harness_->callTool("task_list", {{"cursor", listed["structuredContent"]["next_cursor"]}});
+  json rest =
+      harness_->callTool("task_list", {{"cursor", listed["structuredContent"]["next_cursor"]}});
   EXPECT_EQ(rest["structuredContent"]["tasks"].size(), 1u);
   harness_->callTool("task_update", {{"task_id", c_id}, {"description", "the third one"}});
   json got = harness_->callTool("task_get", {{"task_id", c_id}});
@@ -168,11 +177,14 @@ TEST_P(SurfaceToolsTest, TasksRunAsADagAndEveryToolMatchesItsOutputSchema) {
 
   json patterns = harness_->callTool("workflow_patterns", json::object());
   std::set<std::string> names;
-  for (const json& p : patterns["structuredContent"]["patterns"]) names.insert(p["name"].get<std::string>());
+  for (const json& p : patterns["structuredContent"]["patterns"])
+    names.insert(p["name"].get<std::string>());
   EXPECT_EQ(names.count("dag"), 1u);
 
-  json run = harness_->callTool("workflow_run", {{"pattern", "dag"}, {"tasks", {a_id, b_id, c_id}},
-                                                 {"params", {{"max_parallel", 2}}}, {"wait", true}});
+  json run = harness_->callTool("workflow_run", {{"pattern", "dag"},
+                                                 {"tasks", {a_id, b_id, c_id}},
+                                                 {"params", {{"max_parallel", 2}}},
+                                                 {"wait", true}});
   ASSERT_FALSE(GatewayHarness::isError(run)) << GatewayHarness::text(run);
   const json& e = run["structuredContent"]["execution"];
   EXPECT_EQ(e["status"], "completed") << e.dump();
@@ -183,17 +195,19 @@ TEST_P(SurfaceToolsTest, TasksRunAsADagAndEveryToolMatchesItsOutputSchema) {
   // With wait, the run's outcomes are on its tasks when the call returns.
   json b_done = harness_->callTool("task_get", {{"task_id", b_id}});
   EXPECT_EQ(b_done["structuredContent"]["task"]["status"], "completed") << b_done.dump();
-  EXPECT_EQ(b_done["structuredContent"]["task"]["result"]["text"].is_string(), true) << b_done.dump();
+  EXPECT_EQ(b_done["structuredContent"]["task"]["result"]["text"].is_string(), true)
+      << b_done.dump();
 
   json fetched = harness_->callTool("execution_get", {{"execution_id", ex_id}});
   EXPECT_EQ(fetched["structuredContent"]["execution"]["usage"]["input_tokens"], 30);
   json listed_ex = harness_->callTool("execution_list", {{"status", "completed"}});
   EXPECT_EQ(listed_ex["structuredContent"]["executions"].size(), 1u);
-  json cancel_done = harness_->callTool("execution_control", {{"execution_id", ex_id}, {"action", "cancel"}});
+  json cancel_done =
+      harness_->callTool("execution_control", {{"execution_id", ex_id}, {"action", "cancel"}});
   EXPECT_TRUE(GatewayHarness::isError(cancel_done)) << cancel_done.dump();
   std::string last_key = e["steps"][2]["key"];
-  json rewound = harness_->callTool("execution_control", {{"execution_id", ex_id}, {"action", "rewind"},
-                                                          {"step_key", last_key}});
+  json rewound = harness_->callTool(
+      "execution_control", {{"execution_id", ex_id}, {"action", "rewind"}, {"step_key", last_key}});
   ASSERT_FALSE(GatewayHarness::isError(rewound)) << GatewayHarness::text(rewound);
   EXPECT_EQ(rewound["structuredContent"]["forked_from"], ex_id);
   std::string fork = rewound["structuredContent"]["execution"]["id"];
@@ -212,7 +226,8 @@ TEST_P(SurfaceToolsTest, TasksRunAsADagAndEveryToolMatchesItsOutputSchema) {
   harness_->callTool("agent_control", {{"agent_id", "worker-a"}, {"action", "restart"}});
   harness_->callTool("agent_ask", {{"agent_id", "worker-a"}, {"prompt", "p"}});
   json extra = harness_->callTool("task_create", {{"title", "to cancel"}});
-  json cancelled = harness_->callTool("task_cancel", {{"task_id", extra["structuredContent"]["task"]["id"]}});
+  json cancelled =
+      harness_->callTool("task_cancel", {{"task_id", extra["structuredContent"]["task"]["id"]}});
   EXPECT_EQ(cancelled["structuredContent"]["task"]["status"], "cancelled");
   std::string tmp = harness_->makeAgent("temp", quickAgent());
   harness_->callTool("agent_delete", {{"agent_id", tmp}});
@@ -231,8 +246,8 @@ TEST_P(SurfaceToolsTest, PluginsOfAGatewayLoadOnFirstUse) {
     return out;
   };
   const std::string storage = "switchboard.storage." + GetParam();
-  const std::string other = GetParam() == "memory" ? "switchboard.storage.sqlite"
-                                                   : "switchboard.storage.memory";
+  const std::string other =
+      GetParam() == "memory" ? "switchboard.storage.sqlite" : "switchboard.storage.memory";
   EXPECT_EQ(states("storage")[storage], "loaded");
   EXPECT_EQ(states("storage")[other], "available");
   EXPECT_EQ(states("agent")["switchboard.agent.scripted"], "available");

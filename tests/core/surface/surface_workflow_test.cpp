@@ -20,7 +20,8 @@ class SurfaceWorkflowTest : public ::testing::Test {
     ASSERT_TRUE(harness_->status().ok()) << harness_->status().toString();
   }
   std::string statusOf(const std::string& id) {
-    json got = harness_->callTool("execution_get", {{"execution_id", id}, {"include_steps", false}});
+    json got =
+        harness_->callTool("execution_get", {{"execution_id", id}, {"include_steps", false}});
     return got["structuredContent"]["execution"].value("status", "");
   }
   TempDir dir_;
@@ -32,8 +33,12 @@ TEST_F(SurfaceWorkflowTest, WaitSendsProgressAsStepsSettle) {
   auto stream = std::make_shared<RecordingStream>();
   json run = harness_->callTool(
       "workflow_run",
-      {{"pattern", "sequential"}, {"objective", "count"}, {"wait", true},
-       {"params", {{"steps", json::array({{{"prompt", "one"}}, {{"prompt", "two"}}, {{"prompt", "three"}}})}}}},
+      {{"pattern", "sequential"},
+       {"objective", "count"},
+       {"wait", true},
+       {"params",
+        {{"steps",
+          json::array({{{"prompt", "one"}}, {{"prompt", "two"}}, {{"prompt", "three"}}})}}}},
       stream, json{{"progressToken", "tok-1"}});
   ASSERT_FALSE(GatewayHarness::isError(run)) << GatewayHarness::text(run);
   EXPECT_EQ(run["structuredContent"]["execution"]["status"], "completed");
@@ -60,14 +65,17 @@ TEST_F(SurfaceWorkflowTest, RunReturnsAtOnceAndCanBePausedResumedAndCancelled) {
   std::string first = run["structuredContent"]["execution"]["status"];
   EXPECT_TRUE(first == "queued" || first == "running") << first;
 
-  json paused = harness_->callTool("execution_control", {{"execution_id", id}, {"action", "pause"}});
+  json paused =
+      harness_->callTool("execution_control", {{"execution_id", id}, {"action", "pause"}});
   ASSERT_FALSE(GatewayHarness::isError(paused)) << GatewayHarness::text(paused);
   EXPECT_EQ(paused["structuredContent"]["execution"]["status"], "paused");
   json again = harness_->callTool("execution_control", {{"execution_id", id}, {"action", "pause"}});
   EXPECT_TRUE(GatewayHarness::isError(again));
-  json resumed = harness_->callTool("execution_control", {{"execution_id", id}, {"action", "resume"}});
+  json resumed =
+      harness_->callTool("execution_control", {{"execution_id", id}, {"action", "resume"}});
   EXPECT_FALSE(GatewayHarness::isError(resumed)) << GatewayHarness::text(resumed);
-  json cancelled = harness_->callTool("execution_control", {{"execution_id", id}, {"action", "cancel"}});
+  json cancelled =
+      harness_->callTool("execution_control", {{"execution_id", id}, {"action", "cancel"}});
   ASSERT_FALSE(GatewayHarness::isError(cancelled)) << GatewayHarness::text(cancelled);
   ASSERT_TRUE(harness_->gateway().engine().waitFor(id, 10000).ok());
   EXPECT_EQ(statusOf(id), "cancelled");
@@ -82,7 +90,8 @@ TEST_F(SurfaceWorkflowTest, CancellingTheRequestCancelsTheExecution) {
   auto stream = std::make_shared<RecordingStream>();
   json params{{"name", "workflow_run"},
               {"arguments", {{"pattern", "sequential"}, {"objective", "wait"}, {"wait", true}}}};
-  std::thread caller([&] { harness_->request("tools/call", params, stream, session, json("req-7")); });
+  std::thread caller(
+      [&] { harness_->request("tools/call", params, stream, session, json("req-7")); });
   // Wait until the execution exists, then cancel the request as notifications/cancelled does.
   std::string id;
   for (int i = 0; i < 100 && id.empty(); ++i) {
@@ -111,7 +120,8 @@ TEST_F(SurfaceWorkflowTest, ResourcesShowStateAndNotifySubscribers) {
     return true;
   });
   harness_->gateway().server().attachSession(session);
-  json sub = harness_->request("resources/subscribe", {{"uri", "switchboard://agents"}}, nullptr, session);
+  json sub =
+      harness_->request("resources/subscribe", {{"uri", "switchboard://agents"}}, nullptr, session);
   EXPECT_TRUE(sub.contains("result")) << sub.dump();
 
   std::string agent = harness_->makeAgent("watched", slowAgent(1));
@@ -120,18 +130,21 @@ TEST_F(SurfaceWorkflowTest, ResourcesShowStateAndNotifySubscribers) {
   json shown = json::parse(read["result"]["contents"][0]["text"].get<std::string>());
   EXPECT_EQ(shown["name"], "watched");
   json all = harness_->request("resources/read", {{"uri", "switchboard://agents"}});
-  EXPECT_NE(all["result"]["contents"][0]["text"].get<std::string>().find("watched"), std::string::npos);
+  EXPECT_NE(all["result"]["contents"][0]["text"].get<std::string>().find("watched"),
+            std::string::npos);
 
   json task = harness_->callTool("task_create", {{"title", "look"}});
   std::string task_id = task["structuredContent"]["task"]["id"];
   json task_read = harness_->request("resources/read", {{"uri", "switchboard://tasks/" + task_id}});
   EXPECT_TRUE(task_read.contains("result")) << task_read.dump();
 
-  json run = harness_->callTool("workflow_run", {{"pattern", "sequential"}, {"objective", "x"}, {"wait", true}});
+  json run = harness_->callTool("workflow_run",
+                                {{"pattern", "sequential"}, {"objective", "x"}, {"wait", true}});
   std::string ex = run["structuredContent"]["execution"]["id"];
   json ex_read = harness_->request("resources/read", {{"uri", "switchboard://executions/" + ex}});
   EXPECT_TRUE(ex_read.contains("result")) << ex_read.dump();
-  json events = harness_->request("resources/read", {{"uri", "switchboard://executions/" + ex + "/events"}});
+  json events =
+      harness_->request("resources/read", {{"uri", "switchboard://executions/" + ex + "/events"}});
   ASSERT_TRUE(events.contains("result")) << events.dump();
   json log = json::parse(events["result"]["contents"][0]["text"].get<std::string>());
   EXPECT_GE(log["events"].size(), 3u);
@@ -163,7 +176,8 @@ TEST(GatewayTest, StartsStopsAndKeepsStateOnSqlite) {
     GatewayHarness first("sqlite", dir.path());
     ASSERT_TRUE(first.status().ok()) << first.status().toString();
     agent = first.makeAgent("durable", json{{"latency_ms", 1}});
-    json run = first.callTool("workflow_run", {{"pattern", "sequential"}, {"objective", "x"}, {"wait", true}});
+    json run = first.callTool("workflow_run",
+                              {{"pattern", "sequential"}, {"objective", "x"}, {"wait", true}});
     EXPECT_EQ(run["structuredContent"]["execution"]["status"], "completed");
     first.gateway().shutdown();
     first.gateway().shutdown();  // idempotent

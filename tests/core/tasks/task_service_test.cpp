@@ -45,7 +45,8 @@ TEST_F(TaskServiceTest, CreateValidatesItsInput) {
   r.depends_on = {"tk_nope1", "tk_nope2"};
   Result<core::TaskRecord> t = service_->create(r);
   ASSERT_EQ(t.status().code(), StatusCode::kNotFound);
-  EXPECT_NE(t.status().message().find("unknown dependency ids: tk_nope1, tk_nope2"), std::string::npos);
+  EXPECT_NE(t.status().message().find("unknown dependency ids: tk_nope1, tk_nope2"),
+            std::string::npos);
   r.depends_on = {};
   r.parent_id = "tk_parent";
   EXPECT_EQ(service_->create(r).status().code(), StatusCode::kNotFound);

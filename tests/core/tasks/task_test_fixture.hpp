@@ -34,7 +34,8 @@ class TaskServiceTest : public ::testing::Test {
   }
 
   std::string mustCreate(const std::string& title, std::vector<std::string> deps = {},
-                         core::TaskPriority priority = core::TaskPriority::kNormal, std::string parent = "") {
+                         core::TaskPriority priority = core::TaskPriority::kNormal,
+                         std::string parent = "") {
     core::TaskCreateRequest r;
     r.title = title;
     r.depends_on = std::move(deps);

@@ -19,14 +19,15 @@ TEST_F(TaskServiceTest, ATaskIsReadyWhenAllItsDependenciesAreCompleted) {
   ASSERT_TRUE(service_->setResult(a, TaskStatus::kCompleted, "A", "engine").ok());
   EXPECT_EQ(statusOf(c), TaskStatus::kPending);
   EXPECT_EQ(service_->get(c)->status_reason, "waiting for " + b + " (ready)");
-  ASSERT_TRUE(service_->setResult(b, TaskStatus::kCompleted, "B", "client").ok());  // straight from ready
+  ASSERT_TRUE(
+      service_->setResult(b, TaskStatus::kCompleted, "B", "client").ok());  // straight from ready
   EXPECT_EQ(statusOf(c), TaskStatus::kReady);
   EXPECT_TRUE(service_->isReady(c).value());
   EXPECT_EQ(service_->isReady("tk_none").status().code(), StatusCode::kNotFound);
   bool saw_ready_event = false;
   for (const auto& e : events()) {
-    saw_ready_event = saw_ready_event || (e.topic == "task/" + c && e.type == "task.status" && e.data["to"] == "ready" &&
-                                          e.data["from"] == "pending");
+    saw_ready_event = saw_ready_event || (e.topic == "task/" + c && e.type == "task.status" &&
+                                          e.data["to"] == "ready" && e.data["from"] == "pending");
   }
   EXPECT_TRUE(saw_ready_event);
   EXPECT_EQ(stored(c)["status"], "ready");
@@ -37,7 +38,8 @@ TEST_F(TaskServiceTest, MarkRunningIsLegalOnlyFromReadyAssignedOrFailed) {
   std::string pending = mustCreate("pending", {dep});
   Result<core::TaskRecord> r = service_->markRunning(pending, "");
   ASSERT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(r.status().message().find("pending: waiting for " + dep), std::string::npos) << r.status().message();
+  EXPECT_NE(r.status().message().find("pending: waiting for " + dep), std::string::npos)
+      << r.status().message();
 
   Result<core::TaskRecord> running = service_->markRunning(dep, "ag_7", "engine");
   ASSERT_TRUE(running.ok());
@@ -45,7 +47,8 @@ TEST_F(TaskServiceTest, MarkRunningIsLegalOnlyFromReadyAssignedOrFailed) {
   EXPECT_EQ(running->assigned_agent, "ag_7");
   r = service_->markRunning(dep, "");
   ASSERT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(r.status().message().find("is running; only ready, assigned or failed tasks can start running"),
+  EXPECT_NE(r.status().message().find(
+                "is running; only ready, assigned or failed tasks can start running"),
             std::string::npos);
   ASSERT_TRUE(service_->setResult(dep, TaskStatus::kCompleted, "x").ok());
   EXPECT_EQ(service_->markRunning(dep, "").status().code(), StatusCode::kFailedPrecondition);
@@ -56,7 +59,8 @@ TEST_F(TaskServiceTest, MarkRunningIsLegalOnlyFromReadyAssignedOrFailed) {
   ASSERT_TRUE(service_->cancel(blocked_dep, "no").ok());
   r = service_->markRunning(blocked, "");
   ASSERT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(r.status().message().find("blocked: dependency " + blocked_dep + " was cancelled"), std::string::npos);
+  EXPECT_NE(r.status().message().find("blocked: dependency " + blocked_dep + " was cancelled"),
+            std::string::npos);
   ASSERT_TRUE(service_->cancel(blocked, "").ok());
   EXPECT_EQ(service_->markRunning(blocked, "").status().code(), StatusCode::kFailedPrecondition);
 }
@@ -67,11 +71,13 @@ TEST_F(TaskServiceTest, SetResultRecordsRevisionsAndRefusesUnfinishedDependencie
   Result<core::TaskRecord> r = service_->setResult(b, TaskStatus::kCompleted, "too early");
   ASSERT_EQ(r.status().code(), StatusCode::kFailedPrecondition);
   EXPECT_NE(r.status().message().find("cannot have a result yet"), std::string::npos);
-  EXPECT_EQ(service_->setResult(a, TaskStatus::kRunning, "x").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(service_->setResult(a, TaskStatus::kRunning, "x").status().code(),
+            StatusCode::kInvalidArgument);
 
   ASSERT_TRUE(service_->markRunning(a, "ag_1").ok());
   ASSERT_TRUE(service_->setResult(a, TaskStatus::kCompleted, {{"v", 1}}, "engine").ok());
-  Result<core::TaskRecord> revised = service_->setResult(a, TaskStatus::kCompleted, {{"v", 2}}, "reviewer");
+  Result<core::TaskRecord> revised =
+      service_->setResult(a, TaskStatus::kCompleted, {{"v", 2}}, "reviewer");
   ASSERT_TRUE(revised.ok());
   EXPECT_EQ(revised->result, nlohmann::json({{"v", 2}}));
   ASSERT_EQ(revised->revisions.size(), 3u);  // running, result v1, result v2
@@ -97,7 +103,8 @@ TEST_F(TaskServiceTest, AFailureBlocksDependentsTransitivelyAndARetryUnblocksThe
   EXPECT_EQ(statusOf(b), TaskStatus::kBlocked);
   EXPECT_EQ(service_->get(b)->status_reason, "dependency " + a + " failed");
   EXPECT_EQ(statusOf(c), TaskStatus::kBlocked);
-  EXPECT_EQ(service_->get(c)->status_reason, "dependency " + b + " is blocked (dependency " + a + " failed)");
+  EXPECT_EQ(service_->get(c)->status_reason,
+            "dependency " + b + " is blocked (dependency " + a + " failed)");
   EXPECT_EQ(stored(c)["status"], "blocked");
 
   ASSERT_TRUE(service_->markRunning(a, "ag_2").ok());  // retry
@@ -136,7 +143,8 @@ TEST_F(TaskServiceTest, CancelBlocksDependentsWithTheReasonAndCancelsSubtasks) {
 
   Result<core::TaskRecord> again = service_->cancel(parent, "");
   ASSERT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(again.status().message().find("is cancelled; only pending, ready, assigned, running or blocked"),
+  EXPECT_NE(again.status().message().find(
+                "is cancelled; only pending, ready, assigned, running or blocked"),
             std::string::npos);
   EXPECT_EQ(service_->cancel(kid2, "").status().code(), StatusCode::kFailedPrecondition);
   EXPECT_EQ(service_->cancel("tk_none", "").status().code(), StatusCode::kNotFound);

@@ -8,7 +8,8 @@ namespace {
 using nlohmann::json;
 
 TEST(Codec, DecodesRequestsNotificationsAndResponses) {
-  Decoded request = Codec::decode(R"({"jsonrpc":"2.0","id":"a-1","method":"tools/list","params":{}})");
+  Decoded request =
+      Codec::decode(R"({"jsonrpc":"2.0","id":"a-1","method":"tools/list","params":{}})");
   ASSERT_TRUE(request.ok());
   EXPECT_TRUE(request.message->isRequest());
   EXPECT_EQ(request.message->id, "a-1");
@@ -22,7 +23,8 @@ TEST(Codec, DecodesRequestsNotificationsAndResponses) {
   Decoded response = Codec::decode(R"({"jsonrpc":"2.0","id":"sb-1","result":{"action":"accept"}})");
   ASSERT_TRUE(response.ok());
   EXPECT_TRUE(response.message->isResponse());
-  Decoded error = Codec::decode(R"({"jsonrpc":"2.0","id":"sb-2","error":{"code":-1,"message":"x"}})");
+  Decoded error =
+      Codec::decode(R"({"jsonrpc":"2.0","id":"sb-2","error":{"code":-1,"message":"x"}})");
   ASSERT_TRUE(error.ok());
   EXPECT_EQ(error.message->error["code"], -1);
 }
@@ -57,7 +59,8 @@ TEST(Codec, RefusesMalformedInputWithTheRightCode) {
       {R"({"jsonrpc":"2.0","id":1.5,"method":"ping"})", kInvalidRequest, nullptr},
       {R"({"jsonrpc":"2.0","id":true,"method":"ping"})", kInvalidRequest, nullptr},
       {R"({"jsonrpc":"2.0","result":{}})", kInvalidRequest, nullptr},
-      {R"({"jsonrpc":"2.0","id":5,"result":{},"error":{"code":1,"message":""}})", kInvalidRequest, 5},
+      {R"({"jsonrpc":"2.0","id":5,"result":{},"error":{"code":1,"message":""}})", kInvalidRequest,
+       5},
       {R"({"jsonrpc":"2.0","id":6,"error":"bad"})", kInvalidRequest, 6},
   };
   for (const Bad& c : cases) {
@@ -71,8 +74,8 @@ TEST(Codec, RefusesMalformedInputWithTheRightCode) {
 TEST(Codec, EnforcesSizeAndDepthLimits) {
   CodecLimits limits;
   limits.max_bytes = 64;
-  std::string big = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":")" +
-                    std::string(100, 'a') + "\"}}";
+  std::string big =
+      R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"x":")" + std::string(100, 'a') + "\"}}";
   EXPECT_EQ(Codec::decode(big, limits).error.code, kInvalidRequest);
   std::string deep = R"({"jsonrpc":"2.0","id":1,"method":"ping","params":{"a":)";
   for (int i = 0; i < 500; ++i) deep += "[";

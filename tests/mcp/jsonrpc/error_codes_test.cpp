@@ -9,11 +9,11 @@ TEST(ErrorCodes, MapsEveryStatusCode) {
   EXPECT_EQ(errorFromStatus(Status::invalidArgument("x")).code, kInvalidParams);
   EXPECT_EQ(errorFromStatus(Status::notFound("x")).code, kInvalidParams);
   EXPECT_EQ(errorFromStatus(Status::unimplemented("x")).code, kMethodNotFound);
-  for (StatusCode code : {StatusCode::kAlreadyExists, StatusCode::kFailedPrecondition,
-                          StatusCode::kPermissionDenied, StatusCode::kResourceExhausted,
-                          StatusCode::kDeadlineExceeded, StatusCode::kCancelled,
-                          StatusCode::kUnavailable, StatusCode::kInternal, StatusCode::kAborted,
-                          StatusCode::kDataLoss}) {
+  for (StatusCode code :
+       {StatusCode::kAlreadyExists, StatusCode::kFailedPrecondition, StatusCode::kPermissionDenied,
+        StatusCode::kResourceExhausted, StatusCode::kDeadlineExceeded, StatusCode::kCancelled,
+        StatusCode::kUnavailable, StatusCode::kInternal, StatusCode::kAborted,
+        StatusCode::kDataLoss}) {
     Error error = errorFromStatus(Status(code, "m"));
     EXPECT_EQ(error.code, kInternalError);
     EXPECT_EQ(error.message, "m");

@@ -34,7 +34,8 @@ TEST(Envelope, ValidationLadder) {
   error = Envelope::validate(ok, std::string("2025-11-25"), out);
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code, -32020);
-  json future = meta({{kMetaProtocolVersion, "v999.0.0"}, {kMetaClientCapabilities, json::object()}});
+  json future =
+      meta({{kMetaProtocolVersion, "v999.0.0"}, {kMetaClientCapabilities, json::object()}});
   error = Envelope::validate(future, std::string("v999.0.0"), out);
   ASSERT_TRUE(error);
   EXPECT_EQ(error->code, -32022);

@@ -19,19 +19,23 @@ HeaderCheck::HeaderLookup headers(std::map<std::string, std::string> values) {
 
 TEST(HeaderCheck, MethodAndNameMustMirrorTheBody) {
   json params = {{"name", "tool_a"}};
-  EXPECT_FALSE(HeaderCheck::check("tools/list", {}, headers({{"Mcp-Method", "tools/list"}}), nullptr));
+  EXPECT_FALSE(
+      HeaderCheck::check("tools/list", {}, headers({{"Mcp-Method", "tools/list"}}), nullptr));
   EXPECT_EQ(HeaderCheck::check("tools/list", {}, headers({}), nullptr)->code, -32020);
-  EXPECT_TRUE(HeaderCheck::check("tools/list", {}, headers({{"Mcp-Method", "TOOLS/LIST"}}), nullptr));
-  EXPECT_TRUE(HeaderCheck::check("tools/call", params, headers({{"Mcp-Method", "tools/call"}}), nullptr));
-  EXPECT_FALSE(HeaderCheck::check("tools/call", params,
-                                  headers({{"Mcp-Method", "tools/call"}, {"Mcp-Name", "  tool_a  "}}),
-                                  nullptr));
+  EXPECT_TRUE(
+      HeaderCheck::check("tools/list", {}, headers({{"Mcp-Method", "TOOLS/LIST"}}), nullptr));
+  EXPECT_TRUE(
+      HeaderCheck::check("tools/call", params, headers({{"Mcp-Method", "tools/call"}}), nullptr));
+  EXPECT_FALSE(HeaderCheck::check(
+      "tools/call", params, headers({{"Mcp-Method", "tools/call"}, {"Mcp-Name", "  tool_a  "}}),
+      nullptr));
   EXPECT_TRUE(HeaderCheck::check("tools/call", params,
-                                 headers({{"Mcp-Method", "tools/call"}, {"Mcp-Name", "tool_b"}}), nullptr));
-  EXPECT_FALSE(HeaderCheck::check("resources/read", {{"uri", "test://x"}},
-                                  headers({{"Mcp-Method", "resources/read"},
-                                           {"Mcp-Name", "=?base64?dGVzdDovL3g=?="}}),
-                                  nullptr));
+                                 headers({{"Mcp-Method", "tools/call"}, {"Mcp-Name", "tool_b"}}),
+                                 nullptr));
+  EXPECT_FALSE(HeaderCheck::check(
+      "resources/read", {{"uri", "test://x"}},
+      headers({{"Mcp-Method", "resources/read"}, {"Mcp-Name", "=?base64?dGVzdDovL3g=?="}}),
+      nullptr));
 }
 
 TEST(HeaderCheck, ParamHeadersFollowXMcpHeader) {
@@ -45,8 +49,8 @@ TEST(HeaderCheck, ParamHeadersFollowXMcpHeader) {
   EXPECT_TRUE(HeaderCheck::check("tools/call", params, with("=?base64?SGVsbG8?="), schema));
   EXPECT_TRUE(HeaderCheck::check("tools/call", params, with("=?base64?SGVs!!!bG8=?="), schema));
   EXPECT_FALSE(HeaderCheck::check("tools/call", params, with("Hello"), schema));
-  EXPECT_TRUE(HeaderCheck::check("tools/call", params,
-                                 headers({{"Mcp-Method", "tools/call"}, {"Mcp-Name", "t"}}), schema));
+  EXPECT_TRUE(HeaderCheck::check(
+      "tools/call", params, headers({{"Mcp-Method", "tools/call"}, {"Mcp-Name", "t"}}), schema));
 }
 
 TEST(HeaderCheck, DecodesOnlyCompleteSentinels) {

@@ -1,13 +1,12 @@
 #include "tests/mcp/schema/schema_validator.hpp"
 
+#include <fstream>
+#include <sstream>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
 #include <valijson/schema_parser.hpp>
 #include <valijson/validation_results.hpp>
 #include <valijson/validator.hpp>
-
-#include <fstream>
-#include <sstream>
 
 namespace switchboard::mcp::testing {
 namespace {

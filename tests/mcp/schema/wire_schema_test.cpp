@@ -36,18 +36,26 @@ std::shared_ptr<ToolProvider> loadConformance() {
 
 const std::map<std::string, std::string>& resultTypes() {
   static const std::map<std::string, std::string> types = {
-      {"initialize", "InitializeResult"}, {"ping", "EmptyResult"},
-      {"logging/setLevel", "EmptyResult"}, {"resources/subscribe", "EmptyResult"},
-      {"resources/unsubscribe", "EmptyResult"}, {"server/discover", "DiscoverResult"},
-      {"tools/list", "ListToolsResult"}, {"tools/call", "CallToolResult"},
+      {"initialize", "InitializeResult"},
+      {"ping", "EmptyResult"},
+      {"logging/setLevel", "EmptyResult"},
+      {"resources/subscribe", "EmptyResult"},
+      {"resources/unsubscribe", "EmptyResult"},
+      {"server/discover", "DiscoverResult"},
+      {"tools/list", "ListToolsResult"},
+      {"tools/call", "CallToolResult"},
       {"resources/list", "ListResourcesResult"},
       {"resources/templates/list", "ListResourceTemplatesResult"},
-      {"resources/read", "ReadResourceResult"}, {"prompts/list", "ListPromptsResult"},
-      {"prompts/get", "GetPromptResult"}, {"completion/complete", "CompleteResult"},
+      {"resources/read", "ReadResourceResult"},
+      {"prompts/list", "ListPromptsResult"},
+      {"prompts/get", "GetPromptResult"},
+      {"completion/complete", "CompleteResult"},
       {"subscriptions/listen", "SubscriptionsListenResult"},
       // The Tasks extension defines no core types: its results are Results (resultType
       // required), checked further by checkTaskShapes().
-      {"tasks/get", "Result"}, {"tasks/update", "Result"}, {"tasks/cancel", "Result"}};
+      {"tasks/get", "Result"},
+      {"tasks/update", "Result"},
+      {"tasks/cancel", "Result"}};
   return types;
 }
 
@@ -96,7 +104,8 @@ std::string taskShapeProblems(const json& task) {
        "ttlMs integer or null");
   need(!task.contains("pollIntervalMs") || task["pollIntervalMs"].is_number_integer(),
        "pollIntervalMs integer");
-  need(!task.contains("statusMessage") || task["statusMessage"].is_string(), "statusMessage string");
+  need(!task.contains("statusMessage") || task["statusMessage"].is_string(),
+       "statusMessage string");
   for (const char* gone : {"task", "ttl", "pollInterval", "requestState"}) {
     need(!task.contains(gone), "no v1 or MRTR field");
   }
@@ -139,10 +148,11 @@ class WireSchema {
 
   // Sends a request, answers server->client requests, records everything sent.
   json call(const std::string& method, json params,
-            json caps = {{"sampling", json::object()}, {"elicitation", json::object()},
+            json caps = {{"sampling", json::object()},
+                         {"elicitation", json::object()},
                          {"roots", json::object()}}) {
-    auto stream =
-        testing::sendRequest(server_, ++next_id_, method, std::move(params), client(caps), session_);
+    auto stream = testing::sendRequest(server_, ++next_id_, method, std::move(params), client(caps),
+                                       session_);
     std::size_t answered = 0;
     json response;
     for (int i = 0; i < 1000; ++i) {
@@ -154,12 +164,12 @@ class WireSchema {
         jsonrpc::Message answer;
         answer.kind = jsonrpc::MessageKind::kResponse;
         answer.id = m["id"];
-        answer.result = m["method"] == "sampling/createMessage"
-                            ? json{{"role", "assistant"},
-                                   {"content", {{"type", "text"}, {"text", "Paris"}}},
-                                   {"model", "m"}}
-                            : json{{"action", "accept"},
-                                   {"content", {{"username", "u"}, {"email", "e@x"}}}};
+        answer.result =
+            m["method"] == "sampling/createMessage"
+                ? json{{"role", "assistant"},
+                       {"content", {{"type", "text"}, {"text", "Paris"}}},
+                       {"model", "m"}}
+                : json{{"action", "accept"}, {"content", {{"username", "u"}, {"email", "e@x"}}}};
         server_.handleResponse(answer, *session_);
       }
       if (!response.is_null()) break;
@@ -174,8 +184,8 @@ class WireSchema {
     std::lock_guard lock(mutex_);
     ASSERT_FALSE(sent_.empty());
     std::string envelope = "JSONRPCMessage";
-    std::string error_type = validator_.hasDefinition("JSONRPCErrorResponse") ? "JSONRPCErrorResponse"
-                                                                              : "JSONRPCError";
+    std::string error_type =
+        validator_.hasDefinition("JSONRPCErrorResponse") ? "JSONRPCErrorResponse" : "JSONRPCError";
     int typed = 0;
     for (const auto& [method, message] : sent_) {
       ASSERT_FALSE(message.is_null()) << "no response to " << method;
@@ -192,7 +202,8 @@ class WireSchema {
         type = result_type == "input_required" ? "InputRequiredResult"
                : result_type == "task"         ? "Result"  // CreateTaskResult (extension)
                                                : resultTypes().at(method);
-      } else if (auto it = messageTypes().find(message.value("method", "")); it != messageTypes().end()) {
+      } else if (auto it = messageTypes().find(message.value("method", ""));
+                 it != messageTypes().end()) {
         type = it->second;
       }
       if (type.empty()) {
@@ -200,7 +211,8 @@ class WireSchema {
         continue;
       }
       ASSERT_TRUE(validator_.hasDefinition(type)) << type;
-      EXPECT_EQ(validator_.validate(type, part), "") << version_ << " " << type << " " << part.dump();
+      EXPECT_EQ(validator_.validate(type, part), "")
+          << version_ << " " << type << " " << part.dump();
       ++typed;
     }
     EXPECT_GT(typed, 20);
@@ -213,8 +225,8 @@ class WireSchema {
     int checked = 0;
     for (const auto& [method, message] : sent_) {
       const json* task = nullptr;
-      if (message.contains("result") && (message["result"].value("resultType", "") == "task" ||
-                                         method == "tasks/get")) {
+      if (message.contains("result") &&
+          (message["result"].value("resultType", "") == "task" || method == "tasks/get")) {
         task = &message["result"];
       } else if (message.value("method", "") == "notifications/tasks") {
         task = &message["params"];
@@ -273,9 +285,10 @@ class WireSchema {
 
 void scriptCommon(WireSchema& w) {
   w.call("tools/list", json::object());
-  for (const char* tool : {"test_simple_text", "test_image_content", "test_audio_content",
-                           "test_embedded_resource", "test_multiple_content_types",
-                           "test_error_handling", "test_logging_tool", "json_schema_2020_12_tool"}) {
+  for (const char* tool :
+       {"test_simple_text", "test_image_content", "test_audio_content", "test_embedded_resource",
+        "test_multiple_content_types", "test_error_handling", "test_logging_tool",
+        "json_schema_2020_12_tool"}) {
     w.call("tools/call", {{"name", tool}, {"arguments", json::object()}});
   }
   w.call("tools/call", {{"name", "test_tool_with_progress"}, {"_meta", {{"progressToken", "p"}}}});
@@ -288,19 +301,22 @@ void scriptCommon(WireSchema& w) {
   }
   w.call("prompts/list", json::object());
   w.call("prompts/get", {{"name", "test_simple_prompt"}});
-  w.call("prompts/get", {{"name", "test_prompt_with_arguments"}, {"arguments", {{"arg1", "a"}, {"arg2", "b"}}}});
+  w.call("prompts/get",
+         {{"name", "test_prompt_with_arguments"}, {"arguments", {{"arg1", "a"}, {"arg2", "b"}}}});
   w.call("prompts/get", {{"name", "test_prompt_with_embedded_resource"},
                          {"arguments", {{"resourceUri", "test://x"}}}});
   w.call("prompts/get", {{"name", "test_prompt_with_image"}});
-  w.call("completion/complete", {{"ref", {{"type", "ref/prompt"}, {"name", "test_prompt_with_arguments"}}},
-                                 {"argument", {{"name", "arg1"}, {"value", "te"}}}});
+  w.call("completion/complete",
+         {{"ref", {{"type", "ref/prompt"}, {"name", "test_prompt_with_arguments"}}},
+          {"argument", {{"name", "arg1"}, {"value", "te"}}}});
   w.call("unknown/method", json::object());
 }
 
 void scriptLegacy(WireSchema& w, const std::string& version) {
-  w.call("initialize", {{"protocolVersion", version},
-                        {"capabilities", {{"sampling", json::object()}, {"elicitation", json::object()}}},
-                        {"clientInfo", {{"name", "wire"}, {"version", "1"}}}});
+  w.call("initialize",
+         {{"protocolVersion", version},
+          {"capabilities", {{"sampling", json::object()}, {"elicitation", json::object()}}},
+          {"clientInfo", {{"name", "wire"}, {"version", "1"}}}});
   w.call("ping", json::object());
   w.call("logging/setLevel", {{"level", "debug"}});
   scriptCommon(w);
@@ -312,15 +328,23 @@ void scriptLegacy(WireSchema& w, const std::string& version) {
 }
 
 TEST(SchemaValidator, RejectsMessagesTheSchemasForbid) {
-  SchemaValidator legacy(std::string(SWITCHBOARD_SOURCE_DIR) + "/tests/mcp/schema/2025-11-25/schema.json");
-  SchemaValidator modern(std::string(SWITCHBOARD_SOURCE_DIR) + "/tests/mcp/schema/2026-07-28/schema.json");
+  SchemaValidator legacy(std::string(SWITCHBOARD_SOURCE_DIR) +
+                         "/tests/mcp/schema/2025-11-25/schema.json");
+  SchemaValidator modern(std::string(SWITCHBOARD_SOURCE_DIR) +
+                         "/tests/mcp/schema/2026-07-28/schema.json");
   EXPECT_NE(legacy.validate("CallToolResult", {{"content", "text"}}), "");
   EXPECT_NE(legacy.validate("ListToolsResult", {{"tools", {{{"description", "no name"}}}}}), "");
-  EXPECT_NE(legacy.validate("CallToolResult", {{"content", json::array()}, {"structuredContent", json::array()}}), "");
+  EXPECT_NE(legacy.validate("CallToolResult",
+                            {{"content", json::array()}, {"structuredContent", json::array()}}),
+            "");
   EXPECT_EQ(legacy.validate("CallToolResult", {{"content", json::array()}}), "");
   EXPECT_NE(modern.validate("CallToolResult", {{"content", json::array()}}), "");  // no resultType
-  EXPECT_NE(modern.validate("ListToolsResult", {{"tools", json::array()}, {"resultType", "complete"}}), "");
-  EXPECT_NE(legacy.validate("JSONRPCMessage", {{"jsonrpc", "1.0"}, {"id", 1}, {"result", json::object()}}), "");
+  EXPECT_NE(
+      modern.validate("ListToolsResult", {{"tools", json::array()}, {"resultType", "complete"}}),
+      "");
+  EXPECT_NE(legacy.validate("JSONRPCMessage",
+                            {{"jsonrpc", "1.0"}, {"id", 1}, {"result", json::object()}}),
+            "");
 }
 
 TEST(WireSchema, Legacy2025_11_25) {
@@ -342,10 +366,10 @@ TEST(WireSchema, Modern2026_07_28) {
   WireSchema w("2026-07-28");
   w.call("server/discover", json::object());
   scriptCommon(w);
-  for (const char* tool : {"test_input_required_result_elicitation", "test_input_required_result_sampling",
-                           "test_input_required_result_list_roots",
-                           "test_input_required_result_multiple_inputs",
-                           "test_input_required_result_request_state"}) {
+  for (const char* tool :
+       {"test_input_required_result_elicitation", "test_input_required_result_sampling",
+        "test_input_required_result_list_roots", "test_input_required_result_multiple_inputs",
+        "test_input_required_result_request_state"}) {
     w.call("tools/call", {{"name", tool}});
   }
   w.call("tools/call", {{"name", "test_missing_capability"}}, json::object());
@@ -358,18 +382,19 @@ TEST(WireSchema, Modern2026_07_28) {
   w.call("tools/call", {{"name", "test_trigger_tool_change"}});
   w.server_.notifyResourceUpdated("test://static-text");
   // The Tasks extension: every outcome a task can have, and its notifications.
-  json created = w.call("tools/call", {{"name", "confirm_delete"}, {"arguments", {{"filename", "f"}}}},
-                        kTasksCaps);
+  json created = w.call(
+      "tools/call", {{"name", "confirm_delete"}, {"arguments", {{"filename", "f"}}}}, kTasksCaps);
   std::string confirm_id = created["result"].value("taskId", "");
   ASSERT_FALSE(confirm_id.empty()) << created.dump();
   auto task_listen =
       testing::sendRequest(w.server_, "listen-tasks", "subscriptions/listen",
                            {{"notifications", {{"taskIds", {confirm_id}}}}}, w.client(kTasksCaps));
   w.pollTask(confirm_id, "input_required");
-  w.call("tasks/update", {{"taskId", confirm_id},
-                          {"inputResponses", {{"confirm", {{"action", "accept"},
-                                                           {"content", {{"confirm", true}}}}}}}},
-         kTasksCaps);
+  w.call(
+      "tasks/update",
+      {{"taskId", confirm_id},
+       {"inputResponses", {{"confirm", {{"action", "accept"}, {"content", {{"confirm", true}}}}}}}},
+      kTasksCaps);
   w.pollTask(confirm_id, "completed");
   json failing = w.call("tools/call", {{"name", "failing_job"}}, kTasksCaps);
   w.pollTask(failing["result"].value("taskId", ""), "completed");
@@ -380,8 +405,8 @@ TEST(WireSchema, Modern2026_07_28) {
   w.call("tasks/cancel", {{"taskId", slow["result"].value("taskId", "")}}, kTasksCaps);
   w.pollTask(slow["result"].value("taskId", ""), "cancelled");
   w.call("tools/call", {{"name", "failing_job"}}, json::object());  // -32021
-  w.call("tasks/get", {{"taskId", "nope"}}, kTasksCaps);             // -32602
-  w.call("tasks/result", {{"taskId", "nope"}}, kTasksCaps);          // -32601
+  w.call("tasks/get", {{"taskId", "nope"}}, kTasksCaps);            // -32602
+  w.call("tasks/result", {{"taskId", "nope"}}, kTasksCaps);         // -32601
   EXPECT_GE(w.checkTaskShapes(), 10);
   for (int i = 0; i < 200 && task_listen->pushed().size() < 3; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -393,7 +418,8 @@ TEST(WireSchema, Modern2026_07_28) {
   json ended = listen->wait();
   auto pushed = listen->pushed();
   ASSERT_GE(pushed.size(), 3u);
-  SchemaValidator validator(std::string(SWITCHBOARD_SOURCE_DIR) + "/tests/mcp/schema/2026-07-28/schema.json");
+  SchemaValidator validator(std::string(SWITCHBOARD_SOURCE_DIR) +
+                            "/tests/mcp/schema/2026-07-28/schema.json");
   pushed.insert(pushed.end(), task_notes.begin(), task_notes.end());
   for (const auto& m : pushed) {
     EXPECT_EQ(validator.validate("JSONRPCMessage", m), "") << m.dump();

@@ -39,9 +39,10 @@ class ServerTest : public ::testing::Test {
     ask.name = "ask";
     ask.description = "asks for a name";
     server_.addTool(ask, [](const json&, RequestContext& ctx) -> Result<json> {
-      Result<json> answer = ctx.ask("user_name", "elicitation/create",
-                                    {{"message", "name?"},
-                                     {"requestedSchema", {{"type", "object"}, {"properties", json::object()}}}});
+      Result<json> answer =
+          ctx.ask("user_name", "elicitation/create",
+                  {{"message", "name?"},
+                   {"requestedSchema", {{"type", "object"}, {"properties", json::object()}}}});
       if (!answer.ok()) {
         if (answer.status().code() == StatusCode::kUnavailable) ctx.setRequestState("s");
         return answer.status();
@@ -52,9 +53,8 @@ class ServerTest : public ::testing::Test {
 
   json call(const std::string& method, json params, protocol::ClientContext client,
             std::shared_ptr<CaptureStream>* out = nullptr) {
-    auto stream =
-        testing::sendRequest(server_, next_id_++, method, std::move(params), std::move(client),
-                             session_);
+    auto stream = testing::sendRequest(server_, next_id_++, method, std::move(params),
+                                       std::move(client), session_);
     if (out) *out = stream;
     return stream->wait();
   }
@@ -69,7 +69,8 @@ class ServerTest : public ::testing::Test {
 };
 
 TEST_F(ServerTest, InitializeNegotiatesVersionAndAnswersUnknownVersionsWithTheNewest) {
-  json r = legacy("initialize", {{"protocolVersion", "2025-06-18"}, {"capabilities", json::object()},
+  json r = legacy("initialize", {{"protocolVersion", "2025-06-18"},
+                                 {"capabilities", json::object()},
                                  {"clientInfo", {{"name", "t"}, {"version", "1"}}}});
   EXPECT_EQ(r["result"]["protocolVersion"], "2025-06-18");
   EXPECT_TRUE(r["result"]["capabilities"].contains("tools"));
@@ -118,7 +119,8 @@ TEST_F(ServerTest, ToolCallErrorsAreJsonRpcErrorsAndExceptionsBecomeToolErrors) 
   json r = legacy("tools/call", {{"name", "boom"}});
   EXPECT_EQ(r["result"]["isError"], true);
   EXPECT_NE(r["result"]["content"][0]["text"].get<std::string>().find("kaboom"), std::string::npos);
-  EXPECT_EQ(legacy("tools/call", {{"name", "echo"}, {"arguments", {{"text", "hi"}}}})["result"]["content"][0]["text"],
+  EXPECT_EQ(legacy("tools/call", {{"name", "echo"},
+                                  {"arguments", {{"text", "hi"}}}})["result"]["content"][0]["text"],
             "hi");
 }
 
@@ -128,9 +130,10 @@ TEST_F(ServerTest, InputRequiredRoundTripWithSealedState) {
   ASSERT_EQ(r["result"]["resultType"], "input_required") << r.dump();
   EXPECT_EQ(r["result"]["inputRequests"]["user_name"]["method"], "elicitation/create");
   std::string state = r["result"]["requestState"];
-  json retry = {{"name", "ask"},
-                {"inputResponses", {{"user_name", {{"action", "accept"}, {"content", {{"n", "A"}}}}}}},
-                {"requestState", state}};
+  json retry = {
+      {"name", "ask"},
+      {"inputResponses", {{"user_name", {{"action", "accept"}, {"content", {{"n", "A"}}}}}}},
+      {"requestState", state}};
   r = call("tools/call", retry, modernClient(caps));
   EXPECT_EQ(r["result"]["content"][0]["text"], "state=s") << r.dump();
   retry["requestState"] = state + "-TAMPERED";
@@ -152,8 +155,8 @@ TEST_F(ServerTest, MissingClientCapabilityIsMinus32021WithTheCapabilityObject) {
 }
 
 TEST_F(ServerTest, LegacyClientRequestGoesOutOnTheStreamAndWaitsForTheAnswer) {
-  legacy("initialize", {{"protocolVersion", "2025-11-25"},
-                        {"capabilities", {{"elicitation", json::object()}}}});
+  legacy("initialize",
+         {{"protocolVersion", "2025-11-25"}, {"capabilities", {{"elicitation", json::object()}}}});
   auto stream = std::make_shared<CaptureStream>();
   jsonrpc::Message request;
   request.kind = jsonrpc::MessageKind::kRequest;
@@ -212,7 +215,8 @@ TEST_F(ServerTest, ProgressIsSentOnlyWithATokenAndOnlyIncreasing) {
     return json{{"content", json::array()}};
   });
   std::shared_ptr<CaptureStream> stream;
-  call("tools/call", {{"name", "prog"}, {"_meta", {{"progressToken", "t1"}}}}, session_->context(), &stream);
+  call("tools/call", {{"name", "prog"}, {"_meta", {{"progressToken", "t1"}}}}, session_->context(),
+       &stream);
   auto pushed = stream->pushed();
   ASSERT_EQ(pushed.size(), 2u);
   EXPECT_EQ(pushed[0]["params"]["progressToken"], "t1");
@@ -241,7 +245,10 @@ TEST_F(ServerTest, ModernLogsOnlyWithALogLevel) {
 
 TEST_F(ServerTest, ListChangedReachesInitializedSessionsAndMatchingListenStreams) {
   std::vector<json> session_got;
-  session_->setSink([&](const json& m) { session_got.push_back(m); return true; });
+  session_->setSink([&](const json& m) {
+    session_got.push_back(m);
+    return true;
+  });
   legacy("initialize", {{"protocolVersion", "2025-11-25"}});
   session_->markInitialized();
   auto tools_stream = std::make_shared<CaptureStream>();
@@ -278,8 +285,9 @@ TEST_F(ServerTest, ResourcesNotFoundDiffersPerEraAndTemplatesMatch) {
   server_.addResourceTemplate(templ, [](const std::string& uri, RequestContext&) -> Result<json> {
     return json{{"contents", {{{"uri", uri}, {"text", uri}}}}};
   });
-  EXPECT_EQ(legacy("resources/read", {{"uri", "test://t/42/data"}})["result"]["contents"][0]["text"],
-            "test://t/42/data");
+  EXPECT_EQ(
+      legacy("resources/read", {{"uri", "test://t/42/data"}})["result"]["contents"][0]["text"],
+      "test://t/42/data");
   json r = legacy("resources/read", {{"uri", "test://none"}});
   EXPECT_EQ(r["error"]["code"], -32002);
   EXPECT_EQ(r["error"]["data"]["uri"], "test://none");
@@ -301,15 +309,20 @@ TEST_F(ServerTest, PromptsCheckRequiredArgumentsAndCompletionFilters) {
     return out;
   };
   server_.addPrompt(p, [](const json& args, RequestContext&) -> Result<json> {
-    return json{{"messages", {{{"role", "user"}, {"content", {{"type", "text"}, {"text", args["who"]}}}}}}};
+    return json{
+        {"messages", {{{"role", "user"}, {"content", {{"type", "text"}, {"text", args["who"]}}}}}}};
   });
   EXPECT_EQ(legacy("prompts/get", {{"name", "greet"}})["error"]["code"], -32602);
-  EXPECT_EQ(legacy("prompts/get", {{"name", "greet"}, {"arguments", {{"who", "x"}}}})["result"]["messages"][0]["content"]["text"], "x");
+  EXPECT_EQ(legacy("prompts/get",
+                   {{"name", "greet"},
+                    {"arguments", {{"who", "x"}}}})["result"]["messages"][0]["content"]["text"],
+            "x");
   json r = legacy("completion/complete", {{"ref", {{"type", "ref/prompt"}, {"name", "greet"}}},
                                           {"argument", {{"name", "who"}, {"value", "al"}}}});
   EXPECT_EQ(r["result"]["completion"]["values"], json({"alice", "alan"}));
-  EXPECT_EQ(legacy("completion/complete", {{"ref", {{"type", "ref/prompt"}, {"name", "zzz"}}},
-                                           {"argument", {{"name", "a"}, {"value", ""}}}})["error"]["code"],
+  EXPECT_EQ(legacy("completion/complete",
+                   {{"ref", {{"type", "ref/prompt"}, {"name", "zzz"}}},
+                    {"argument", {{"name", "a"}, {"value", ""}}}})["error"]["code"],
             -32602);
 }
 

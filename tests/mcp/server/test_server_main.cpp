@@ -34,8 +34,8 @@ class StderrHost : public sb::Host {
   void log(sb::LogLevel, std::string_view message) noexcept override {
     std::fprintf(stderr, "plugin: %.*s\n", static_cast<int>(message.size()), message.data());
   }
-  sb::Result<std::unique_ptr<sb::Process>> spawn(const sb::ProcessSpec&,
-                                                 std::shared_ptr<sb::ProcessObserver>) noexcept override {
+  sb::Result<std::unique_ptr<sb::Process>> spawn(
+      const sb::ProcessSpec&, std::shared_ptr<sb::ProcessObserver>) noexcept override {
     return sb::Status::unavailable("this test server runs no processes");
   }
 };
@@ -48,14 +48,16 @@ sb::Result<std::shared_ptr<sb::ToolProvider>> loadProvider(const std::string& di
         path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
     auto& entry = library->get_alias<const sb::PluginDescriptor*()>(sb::kPluginEntryPoint);
     const sb::PluginDescriptor* descriptor = entry();
-    if (std::string(descriptor->kind) != "tools") return sb::Status::invalidArgument("not a tools plugin");
+    if (std::string(descriptor->kind) != "tools")
+      return sb::Status::invalidArgument("not a tools plugin");
     sb::PluginContext context{"{}", dir, "/tmp", &host};
     sb::Status status;
     sb::PluginObject* object = descriptor->create(context, &status);
     if (object == nullptr) return status;
     // The plugin made a ToolProvider (its kind says so); the deleter keeps the library.
     auto* provider = static_cast<sb::ToolProvider*>(object);
-    return std::shared_ptr<sb::ToolProvider>(provider, [library](sb::ToolProvider* p) { delete p; });
+    return std::shared_ptr<sb::ToolProvider>(provider,
+                                             [library](sb::ToolProvider* p) { delete p; });
   } catch (const std::exception& e) {
     return sb::Status::unavailable(std::string("cannot load plugin: ") + e.what());
   }
@@ -65,31 +67,34 @@ void addDemoTools(server::Server& srv) {
   server::ToolDef echo;
   echo.name = "echo";
   echo.description = "Returns its text argument, as text and as structured content.";
-  echo.input_schema = {{"type", "object"},
-                       {"properties", {{"text", {{"type", "string"}}}}},
-                       {"required", {"text"}}};
+  echo.input_schema = {
+      {"type", "object"}, {"properties", {{"text", {{"type", "string"}}}}}, {"required", {"text"}}};
   echo.output_schema = {{"type", "object"}, {"properties", {{"text", {{"type", "string"}}}}}};
   echo.annotations = {{"readOnlyHint", true}};
-  srv.addTool(echo, [](const server::Json& args, server::RequestContext&) -> sb::Result<server::Json> {
-    if (!args.contains("text") || !args["text"].is_string()) {
-      return server::Json{{"content", {{{"type", "text"}, {"text", "text (string) is required"}}}},
-                          {"isError", true}};
-    }
-    return server::Json{{"structuredContent", {{"text", args["text"]}}}};
-  });
+  srv.addTool(echo,
+              [](const server::Json& args, server::RequestContext&) -> sb::Result<server::Json> {
+                if (!args.contains("text") || !args["text"].is_string()) {
+                  return server::Json{
+                      {"content", {{{"type", "text"}, {"text", "text (string) is required"}}}},
+                      {"isError", true}};
+                }
+                return server::Json{{"structuredContent", {{"text", args["text"]}}}};
+              });
   server::ToolDef slow;
   slow.name = "slow";
-  slow.description = "Sleeps `ms` milliseconds (default 2000) in 10 steps with progress; cancellable.";
+  slow.description =
+      "Sleeps `ms` milliseconds (default 2000) in 10 steps with progress; cancellable.";
   slow.input_schema = {{"type", "object"}, {"properties", {{"ms", {{"type", "integer"}}}}}};
-  srv.addTool(slow, [](const server::Json& args, server::RequestContext& ctx) -> sb::Result<server::Json> {
-    int ms = args.value("ms", 2000);
-    for (int i = 0; i < 10; ++i) {
-      if (ctx.cancelled()) return sb::Status::cancelled("cancelled");
-      ctx.progress(i, 10, "");
-      std::this_thread::sleep_for(std::chrono::milliseconds(ms / 10));
-    }
-    return server::Json{{"content", {{{"type", "text"}, {"text", "done"}}}}};
-  });
+  srv.addTool(
+      slow, [](const server::Json& args, server::RequestContext& ctx) -> sb::Result<server::Json> {
+        int ms = args.value("ms", 2000);
+        for (int i = 0; i < 10; ++i) {
+          if (ctx.cancelled()) return sb::Status::cancelled("cancelled");
+          ctx.progress(i, 10, "");
+          std::this_thread::sleep_for(std::chrono::milliseconds(ms / 10));
+        }
+        return server::Json{{"content", {{{"type", "text"}, {"text", "done"}}}}};
+      });
   server::ToolDef boom;
   boom.name = "boom";
   boom.description = "Throws an exception (the server must survive).";
@@ -100,15 +105,17 @@ void addDemoTools(server::Server& srv) {
   add.name = "add_tool";
   add.description = "Registers a tool named by `name` (sends tools/list_changed).";
   add.input_schema = {{"type", "object"}, {"properties", {{"name", {{"type", "string"}}}}}};
-  srv.addTool(add, [&srv](const server::Json& args, server::RequestContext&) -> sb::Result<server::Json> {
-    server::ToolDef def;
-    def.name = args.value("name", "dynamic");
-    def.description = "Added at run time.";
-    srv.addTool(def, [](const server::Json&, server::RequestContext&) -> sb::Result<server::Json> {
-      return server::Json{{"content", {{{"type", "text"}, {"text", "dynamic"}}}}};
-    });
-    return server::Json{{"content", {{{"type", "text"}, {"text", "added"}}}}};
-  });
+  srv.addTool(
+      add, [&srv](const server::Json& args, server::RequestContext&) -> sb::Result<server::Json> {
+        server::ToolDef def;
+        def.name = args.value("name", "dynamic");
+        def.description = "Added at run time.";
+        srv.addTool(def,
+                    [](const server::Json&, server::RequestContext&) -> sb::Result<server::Json> {
+                      return server::Json{{"content", {{{"type", "text"}, {"text", "dynamic"}}}}};
+                    });
+        return server::Json{{"content", {{{"type", "text"}, {"text", "added"}}}}};
+      });
 }
 
 }  // namespace
@@ -121,12 +128,17 @@ int main(int argc, char** argv) {
   bool stdio = false;
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    if (arg == "--stdio") stdio = true;
-    else if (arg == "--http" && i + 1 < argc) http = argv[++i];
-    else if (arg == "--plugin" && i + 1 < argc) plugin = argv[++i];
-    else if (arg == "--token" && i + 1 < argc) token = argv[++i];
+    if (arg == "--stdio")
+      stdio = true;
+    else if (arg == "--http" && i + 1 < argc)
+      http = argv[++i];
+    else if (arg == "--plugin" && i + 1 < argc)
+      plugin = argv[++i];
+    else if (arg == "--token" && i + 1 < argc)
+      token = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s --stdio|--http HOST:PORT [--plugin DIR] [--token T]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s --stdio|--http HOST:PORT [--plugin DIR] [--token T]\n",
+                   argv[0]);
       return 2;
     }
   }

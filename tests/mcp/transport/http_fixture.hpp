@@ -52,8 +52,8 @@ class HttpFixture : public ::testing::Test {
     ask.name = "ask";
     ask.description = "asks the client's model";
     server_.addTool(ask, [](const json&, server::RequestContext& ctx) -> Result<json> {
-      Result<json> answer = ctx.ask("q", "sampling/createMessage",
-                                    {{"messages", json::array()}, {"maxTokens", 5}});
+      Result<json> answer =
+          ctx.ask("q", "sampling/createMessage", {{"messages", json::array()}, {"maxTokens", 5}});
       if (!answer.ok()) return answer.status();
       return json{{"content", {{{"type", "text"}, {"text", answer->dump()}}}}};
     });
@@ -87,9 +87,7 @@ class HttpFixture : public ::testing::Test {
     c.set_read_timeout(10, 0);
     return c;
   }
-  httplib::Headers baseHeaders() {
-    return {{"Accept", "application/json, text/event-stream"}};
-  }
+  httplib::Headers baseHeaders() { return {{"Accept", "application/json, text/event-stream"}}; }
   httplib::Result post(const json& body, httplib::Headers headers = {}) {
     httplib::Headers all = baseHeaders();
     for (auto& h : headers) all.insert(h);
@@ -115,9 +113,13 @@ class HttpFixture : public ::testing::Test {
     return out;
   }
   std::string initialize(json caps = json::object()) {
-    auto r = post({{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"},
-                   {"params", {{"protocolVersion", "2025-11-25"}, {"capabilities", caps},
-                               {"clientInfo", {{"name", "t"}, {"version", "1"}}}}}});
+    auto r = post({{"jsonrpc", "2.0"},
+                   {"id", 0},
+                   {"method", "initialize"},
+                   {"params",
+                    {{"protocolVersion", "2025-11-25"},
+                     {"capabilities", caps},
+                     {"clientInfo", {{"name", "t"}, {"version", "1"}}}}}});
     EXPECT_TRUE(r && r->status == 200);
     std::string id = r ? r->get_header_value("Mcp-Session-Id") : "";
     auto note = post({{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}},

@@ -73,7 +73,9 @@ class SseReader {
 };
 
 TEST_F(HttpStreamingTest, ProgressTurnsTheAnswerIntoAnSseStream) {
-  auto r = post({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "tools/call"},
+  auto r = post({{"jsonrpc", "2.0"},
+                 {"id", 1},
+                 {"method", "tools/call"},
                  {"params", {{"name", "prog"}, {"_meta", {{"progressToken", 5}}}}}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->get_header_value("Content-Type"), "text/event-stream");
@@ -83,20 +85,25 @@ TEST_F(HttpStreamingTest, ProgressTurnsTheAnswerIntoAnSseStream) {
   EXPECT_EQ(got[2]["params"]["progress"], 3);
   EXPECT_EQ(got[3]["id"], 1);
   // Without a token, the same call is plain JSON.
-  r = post({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "tools/call"}, {"params", {{"name", "prog"}}}});
+  r = post(
+      {{"jsonrpc", "2.0"}, {"id", 2}, {"method", "tools/call"}, {"params", {{"name", "prog"}}}});
   EXPECT_EQ(r->get_header_value("Content-Type"), "application/json");
 }
 
 TEST_F(HttpStreamingTest, LegacySamplingRequestIsAnsweredByAPost) {
   std::string id = initialize({{"sampling", json::object()}});
-  SseReader reader(port_, "POST",
-                   {{"jsonrpc", "2.0"}, {"id", 10}, {"method", "tools/call"}, {"params", {{"name", "ask"}}}},
-                   {{"Mcp-Session-Id", id}});
+  SseReader reader(
+      port_, "POST",
+      {{"jsonrpc", "2.0"}, {"id", 10}, {"method", "tools/call"}, {"params", {{"name", "ask"}}}},
+      {{"Mcp-Session-Id", id}});
   ASSERT_TRUE(reader.waitFor("sampling/createMessage"));
   json asked = events(reader.text()).at(0);
-  auto answer = post({{"jsonrpc", "2.0"}, {"id", asked["id"]},
-                      {"result", {{"role", "assistant"}, {"content", {{"type", "text"}, {"text", "Paris"}}},
-                                  {"model", "m"}}}},
+  auto answer = post({{"jsonrpc", "2.0"},
+                      {"id", asked["id"]},
+                      {"result",
+                       {{"role", "assistant"},
+                        {"content", {{"type", "text"}, {"text", "Paris"}}},
+                        {"model", "m"}}}},
                      {{"Mcp-Session-Id", id}});
   EXPECT_EQ(answer->status, 202);
   ASSERT_TRUE(reader.waitFor("\"id\":10"));
@@ -107,8 +114,8 @@ TEST_F(HttpStreamingTest, GetStreamCarriesListChangedAndIsOnePerSession) {
   std::string id = initialize();
   SseReader reader(port_, "GET", nullptr, {{"Mcp-Session-Id", id}});
   ASSERT_TRUE(reader.waitFor(": keep-alive"));
-  auto second = client().Get("/mcp", httplib::Headers{{"Accept", "text/event-stream"},
-                                                      {"Mcp-Session-Id", id}});
+  auto second = client().Get(
+      "/mcp", httplib::Headers{{"Accept", "text/event-stream"}, {"Mcp-Session-Id", id}});
   EXPECT_EQ(second->status, 409);
   server::ToolDef extra;
   extra.name = "extra";
@@ -120,9 +127,10 @@ TEST_F(HttpStreamingTest, GetStreamCarriesListChangedAndIsOnePerSession) {
 
 TEST_F(HttpStreamingTest, ListenStreamAcknowledgesThenDeliversTaggedNotifications) {
   json params = {{"notifications", {{"toolsListChanged", true}}}, {"_meta", modernMeta()}};
-  SseReader reader(port_, "POST",
-                   {{"jsonrpc", "2.0"}, {"id", "sub-1"}, {"method", "subscriptions/listen"}, {"params", params}},
-                   {{"MCP-Protocol-Version", kModernVersion}, {"Mcp-Method", "subscriptions/listen"}});
+  SseReader reader(
+      port_, "POST",
+      {{"jsonrpc", "2.0"}, {"id", "sub-1"}, {"method", "subscriptions/listen"}, {"params", params}},
+      {{"MCP-Protocol-Version", kModernVersion}, {"Mcp-Method", "subscriptions/listen"}});
   ASSERT_TRUE(reader.waitFor("notifications/subscriptions/acknowledged"));
   server_.removeTool("echo");
   ASSERT_TRUE(reader.waitFor("notifications/tools/list_changed"));
@@ -135,7 +143,9 @@ TEST_F(HttpStreamingTest, LegacyStreamsResumeWithLastEventId) {
   std::string first;
   {
     SseReader reader(port_, "POST",
-                     {{"jsonrpc", "2.0"}, {"id", 21}, {"method", "tools/call"},
+                     {{"jsonrpc", "2.0"},
+                      {"id", 21},
+                      {"method", "tools/call"},
                       {"params", {{"name", "steps"}, {"_meta", {{"progressToken", "t"}}}}}},
                      {{"Mcp-Session-Id", id}});
     ASSERT_TRUE(reader.waitFor("notifications/progress"));
@@ -147,7 +157,8 @@ TEST_F(HttpStreamingTest, LegacyStreamsResumeWithLastEventId) {
   }
   EXPECT_EQ(first.back(), '0');
   auto c = client();
-  auto r = c.Get("/mcp", httplib::Headers{{"Accept", "text/event-stream"}, {"Mcp-Session-Id", id},
+  auto r = c.Get("/mcp", httplib::Headers{{"Accept", "text/event-stream"},
+                                          {"Mcp-Session-Id", id},
                                           {"Last-Event-ID", first}});
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 200);
@@ -157,7 +168,8 @@ TEST_F(HttpStreamingTest, LegacyStreamsResumeWithLastEventId) {
   EXPECT_EQ(got[1]["id"], 21);
   EXPECT_EQ(got[1]["result"]["content"][0]["text"], "finished");
   auto unknown = c.Get("/mcp", httplib::Headers{{"Accept", "text/event-stream"},
-                                                {"Mcp-Session-Id", id}, {"Last-Event-ID", "zzz-1"}});
+                                                {"Mcp-Session-Id", id},
+                                                {"Last-Event-ID", "zzz-1"}});
   EXPECT_EQ(unknown->status, 404);
 }
 
@@ -166,7 +178,8 @@ TEST_F(HttpStreamingTest, ClosingAModernStreamCancelsTheRequest) {
   {
     SseReader reader(port_, "POST",
                      {{"jsonrpc", "2.0"}, {"id", 3}, {"method", "tools/call"}, {"params", params}},
-                     {{"MCP-Protocol-Version", kModernVersion}, {"Mcp-Method", "tools/call"},
+                     {{"MCP-Protocol-Version", kModernVersion},
+                      {"Mcp-Method", "tools/call"},
                       {"Mcp-Name", "wait"}});
     ASSERT_TRUE(reader.waitFor(": keep-alive"));
     reader.stop();

@@ -102,13 +102,15 @@ TEST_F(HttpTransportTest, SessionsExpireWhenIdle) {
   startTransport();
   std::string id = initialize();
   std::this_thread::sleep_for(std::chrono::milliseconds(2100));
-  auto r = post({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "tools/list"}}, {{"Mcp-Session-Id", id}});
+  auto r =
+      post({{"jsonrpc", "2.0"}, {"id", 2}, {"method", "tools/list"}}, {{"Mcp-Session-Id", id}});
   EXPECT_EQ(r->status, 404);
 }
 
 TEST_F(HttpTransportTest, ModernLadderAndHeaderChecks) {
-  auto r = post({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "server/discover"}, {"params", json::object()}},
-                {{"MCP-Protocol-Version", kModernVersion}, {"Mcp-Method", "server/discover"}});
+  auto r = post(
+      {{"jsonrpc", "2.0"}, {"id", 1}, {"method", "server/discover"}, {"params", json::object()}},
+      {{"MCP-Protocol-Version", kModernVersion}, {"Mcp-Method", "server/discover"}});
   EXPECT_EQ(r->status, 400);
   EXPECT_EQ(body(r)["error"]["code"], -32602);
   json params = {{"_meta", modernMeta()}};
@@ -144,9 +146,11 @@ TEST_F(HttpTransportTest, BearerTokenIsRequiredWhenConfiguredAndNonLoopbackNeeds
   auto r = post({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "ping"}});
   EXPECT_EQ(r->status, 401);
   EXPECT_EQ(r->get_header_value("WWW-Authenticate"), "Bearer");
-  r = post({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "ping"}}, {{"Authorization", "Bearer wrong!"}});
+  r = post({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "ping"}},
+           {{"Authorization", "Bearer wrong!"}});
   EXPECT_EQ(r->status, 401);
-  r = post({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "ping"}}, {{"Authorization", "Bearer s3cret"}});
+  r = post({{"jsonrpc", "2.0"}, {"id", 1}, {"method", "ping"}},
+           {{"Authorization", "Bearer s3cret"}});
   EXPECT_EQ(r->status, 200);
   transport::HttpOptions open;
   open.host = "0.0.0.0";
@@ -155,11 +159,13 @@ TEST_F(HttpTransportTest, BearerTokenIsRequiredWhenConfiguredAndNonLoopbackNeeds
 }
 
 TEST_F(HttpTransportTest, NotificationsAndResponsesAre202) {
-  auto r = post({{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 1}}}});
+  auto r = post(
+      {{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 1}}}});
   EXPECT_EQ(r->status, 202);
   EXPECT_TRUE(r->body.empty());
   std::string id = initialize();
-  r = post({{"jsonrpc", "2.0"}, {"id", "sb-404"}, {"result", json::object()}}, {{"Mcp-Session-Id", id}});
+  r = post({{"jsonrpc", "2.0"}, {"id", "sb-404"}, {"result", json::object()}},
+           {{"Mcp-Session-Id", id}});
   EXPECT_EQ(r->status, 202);
 }
 

@@ -15,7 +15,8 @@ httplib::Request request(std::initializer_list<std::pair<std::string, std::strin
 }
 
 TEST(HttpHeader, NamesMatchWhateverTheirCase) {
-  httplib::Request req = request({{"mcp-session-id", "abc"}, {"MCP-PROTOCOL-VERSION", "2025-11-25"}});
+  httplib::Request req =
+      request({{"mcp-session-id", "abc"}, {"MCP-PROTOCOL-VERSION", "2025-11-25"}});
   EXPECT_EQ(header(req, "Mcp-Session-Id"), "abc");
   EXPECT_EQ(header(req, "mcp-protocol-version"), "2025-11-25");
   EXPECT_EQ(header(req, "MCP-Protocol-Version"), req.get_header_value("MCP-Protocol-Version"));

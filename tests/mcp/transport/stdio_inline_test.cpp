@@ -1,10 +1,9 @@
 // The stdio transport in-process: a tool that has proven quick runs on the reader thread
 // (no hand-off to a worker), one that blocks never does, and answers to pipelined
 // requests all arrive.
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <mutex>
@@ -63,14 +62,19 @@ class InProcessStdio {
     }
   }
   json call(int id, const std::string& tool) {
-    send({{"jsonrpc", "2.0"}, {"id", id}, {"method", "tools/call"},
+    send({{"jsonrpc", "2.0"},
+          {"id", id},
+          {"method", "tools/call"},
           {"params", {{"name", tool}, {"arguments", json::object()}}}});
     return read();
   }
   void initialize() {
-    send({{"jsonrpc", "2.0"}, {"id", 0}, {"method", "initialize"},
+    send({{"jsonrpc", "2.0"},
+          {"id", 0},
+          {"method", "initialize"},
           {"params",
-           {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()},
+           {{"protocolVersion", "2025-11-25"},
+            {"capabilities", json::object()},
             {"clientInfo", {{"name", "test"}, {"version", "1"}}}}}});
     ASSERT_TRUE(read().contains("result"));
     send({{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
@@ -102,19 +106,17 @@ TEST(StdioInline, AQuickToolMovesOntoTheReaderThreadABlockingOneNever) {
   std::mutex mutex;
   std::vector<std::thread::id> quick_threads;
   std::vector<std::thread::id> slow_threads;
-  stdio.server().addTool(tool("quick"),
-                         [&](const json&, server::RequestContext&) -> Result<json> {
-                           std::lock_guard lock(mutex);
-                           quick_threads.push_back(std::this_thread::get_id());
-                           return text("quick");
-                         });
-  stdio.server().addTool(tool("sleepy"),
-                         [&](const json&, server::RequestContext&) -> Result<json> {
-                           std::this_thread::sleep_for(std::chrono::milliseconds(3));
-                           std::lock_guard lock(mutex);
-                           slow_threads.push_back(std::this_thread::get_id());
-                           return text("slept");
-                         });
+  stdio.server().addTool(tool("quick"), [&](const json&, server::RequestContext&) -> Result<json> {
+    std::lock_guard lock(mutex);
+    quick_threads.push_back(std::this_thread::get_id());
+    return text("quick");
+  });
+  stdio.server().addTool(tool("sleepy"), [&](const json&, server::RequestContext&) -> Result<json> {
+    std::this_thread::sleep_for(std::chrono::milliseconds(3));
+    std::lock_guard lock(mutex);
+    slow_threads.push_back(std::this_thread::get_id());
+    return text("slept");
+  });
   stdio.initialize();
   const int calls = server::CallProfile::kQuickCallsNeeded + 8;
   for (int i = 1; i <= calls; ++i) {
@@ -134,15 +136,16 @@ TEST(StdioInline, AQuickToolMovesOntoTheReaderThreadABlockingOneNever) {
 
 TEST(StdioInline, PipelinedRequestsAreAllAnsweredOnce) {
   InProcessStdio stdio;
-  stdio.server().addTool(tool("quick"),
-                         [](const json&, server::RequestContext&) -> Result<json> {
-                           return text("quick");
-                         });
+  stdio.server().addTool(tool("quick"), [](const json&, server::RequestContext&) -> Result<json> {
+    return text("quick");
+  });
   stdio.initialize();
   const int calls = 2000;
   std::thread writer([&] {
     for (int i = 1; i <= calls; ++i) {
-      stdio.send({{"jsonrpc", "2.0"}, {"id", i}, {"method", "tools/call"},
+      stdio.send({{"jsonrpc", "2.0"},
+                  {"id", i},
+                  {"method", "tools/call"},
                   {"params", {{"name", "quick"}, {"arguments", json::object()}}}});
     }
   });

@@ -1,11 +1,10 @@
 // The stdio transport through a real pipe to a child process (mcp_test_server --stdio).
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <chrono>
 #include <nlohmann/json.hpp>
@@ -104,7 +103,8 @@ class Child {
 };
 
 json request(json id, const std::string& method, json params = json::object()) {
-  return {{"jsonrpc", "2.0"}, {"id", std::move(id)}, {"method", method}, {"params", std::move(params)}};
+  return {
+      {"jsonrpc", "2.0"}, {"id", std::move(id)}, {"method", method}, {"params", std::move(params)}};
 }
 
 TEST(StdioTransport, ServesLegacySessionAndKeepsServingAfterMalformedLines) {
@@ -119,8 +119,10 @@ TEST(StdioTransport, ServesLegacySessionAndKeepsServingAfterMalformedLines) {
   r = child.read();
   EXPECT_EQ(r["error"]["code"], -32600);
   EXPECT_EQ(r["id"], "w");
-  child.sendJson(request(1, "initialize", {{"protocolVersion", "2025-11-25"}, {"capabilities", json::object()},
-                                       {"clientInfo", {{"name", "t"}, {"version", "1"}}}}));
+  child.sendJson(request(1, "initialize",
+                         {{"protocolVersion", "2025-11-25"},
+                          {"capabilities", json::object()},
+                          {"clientInfo", {{"name", "t"}, {"version", "1"}}}}));
   r = child.read();
   EXPECT_EQ(r["result"]["protocolVersion"], "2025-11-25");
   child.sendJson(json{{"jsonrpc", "2.0"}, {"method", "notifications/initialized"}});
@@ -168,7 +170,8 @@ TEST(StdioTransport, ServesModernRequestsPerMessage) {
   child.sendJson(request(1, "server/discover", {{"_meta", meta}}));
   json r = child.read();
   EXPECT_EQ(r["result"]["resultType"], "complete");
-  child.sendJson(request(2, "server/discover", {{"_meta", {{"io.modelcontextprotocol/protocolVersion", "v9"}}}}));
+  child.sendJson(request(2, "server/discover",
+                         {{"_meta", {{"io.modelcontextprotocol/protocolVersion", "v9"}}}}));
   EXPECT_EQ(child.read()["error"]["code"], -32602);
   json bad = meta;
   bad["io.modelcontextprotocol/protocolVersion"] = "v999.0.0";
@@ -184,7 +187,8 @@ TEST(StdioTransport, AnswersOutOfOrderAndHonoursCancellation) {
   child.sendJson(request(2, "ping"));
   json r = child.read();
   EXPECT_EQ(r["id"], 2);  // the slow call did not block the ping
-  child.sendJson(json{{"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 1}}}});
+  child.sendJson(json{
+      {"jsonrpc", "2.0"}, {"method", "notifications/cancelled"}, {"params", {{"requestId", 1}}}});
   child.sendJson(request(3, "ping"));
   EXPECT_EQ(child.read()["id"], 3);
   // No response ever comes for the cancelled request.

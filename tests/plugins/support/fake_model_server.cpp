@@ -21,7 +21,8 @@ FakeModelServer::FakeModelServer() : server_(std::make_unique<httplib::Server>()
     auto [reply, index] = next(std::move(got));
     if (reply.delay_ms > 0) {
       std::unique_lock lock(mu_);
-      stopping_cv_.wait_for(lock, std::chrono::milliseconds(reply.delay_ms), [&] { return stopping_; });
+      stopping_cv_.wait_for(lock, std::chrono::milliseconds(reply.delay_ms),
+                            [&] { return stopping_; });
     }
     res.status = reply.status;
     for (const auto& [name, value] : reply.headers) res.set_header(name, value);
@@ -31,12 +32,11 @@ FakeModelServer::FakeModelServer() : server_(std::make_unique<httplib::Server>()
     }
     if (reply.drop) {
       // Promise a body, send part of it, then give up: the client sees the connection drop.
-      res.set_content_provider(
-          1000, "application/json",
-          [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
-            if (offset == 0) sink.write("{\"type\":\"mess", 13);
-            return offset == 0;
-          });
+      res.set_content_provider(1000, "application/json",
+                               [](std::size_t offset, std::size_t, httplib::DataSink& sink) {
+                                 if (offset == 0) sink.write("{\"type\":\"mess", 13);
+                                 return offset == 0;
+                               });
       return;
     }
     res.set_content(reply.body, "application/json");
@@ -74,51 +74,55 @@ void FakeModelServer::serveStream(const Reply& reply, std::size_t index, httplib
     std::lock_guard lock(mu_);
     generation = generation_;
   }
-  auto p = std::make_shared<Progress>(Progress{reply.events, reply.gap_ms, reply.broken, index, generation});
-  res.set_chunked_content_provider(
-      "text/event-stream", [this, p](std::size_t, httplib::DataSink& sink) {
-        if (p->next > 0 && p->gap_ms > 0) {
-          std::unique_lock lock(mu_);
-          stopping_cv_.wait_for(lock, std::chrono::milliseconds(p->gap_ms), [&] { return stopping_; });
-        }
-        bool stopping, replaced;
-        {
-          std::lock_guard lock(mu_);
-          stopping = stopping_;
-          replaced = generation_ != p->generation;  // script() since: record nothing
-        }
-        if (replaced) return false;
-        if (stopping) {
-          endStream(p->index, p->generation, StreamEnd::kServerStopped);
-          return false;
-        }
-        if (p->next == p->events.size()) {
-          endStream(p->index, p->generation, StreamEnd::kFinished);
-          if (p->broken) return false;  // closed without the final chunk
-          sink.done();
-          return true;
-        }
-        const std::string& event = p->events[p->next];
-        if (!sink.is_writable() || !sink.write(event.data(), event.size())) {
-          endStream(p->index, p->generation, StreamEnd::kClientClosed);
-          return false;
-        }
-        ++p->next;
-        std::lock_guard lock(mu_);
-        if (generation_ == p->generation && p->index < streams_.size()) streams_[p->index].sent = p->next;
-        return true;
-      });
+  auto p = std::make_shared<Progress>(
+      Progress{reply.events, reply.gap_ms, reply.broken, index, generation});
+  res.set_chunked_content_provider("text/event-stream", [this, p](std::size_t,
+                                                                  httplib::DataSink& sink) {
+    if (p->next > 0 && p->gap_ms > 0) {
+      std::unique_lock lock(mu_);
+      stopping_cv_.wait_for(lock, std::chrono::milliseconds(p->gap_ms), [&] { return stopping_; });
+    }
+    bool stopping, replaced;
+    {
+      std::lock_guard lock(mu_);
+      stopping = stopping_;
+      replaced = generation_ != p->generation;  // script() since: record nothing
+    }
+    if (replaced) return false;
+    if (stopping) {
+      endStream(p->index, p->generation, StreamEnd::kServerStopped);
+      return false;
+    }
+    if (p->next == p->events.size()) {
+      endStream(p->index, p->generation, StreamEnd::kFinished);
+      if (p->broken) return false;  // closed without the final chunk
+      sink.done();
+      return true;
+    }
+    const std::string& event = p->events[p->next];
+    if (!sink.is_writable() || !sink.write(event.data(), event.size())) {
+      endStream(p->index, p->generation, StreamEnd::kClientClosed);
+      return false;
+    }
+    ++p->next;
+    std::lock_guard lock(mu_);
+    if (generation_ == p->generation && p->index < streams_.size())
+      streams_[p->index].sent = p->next;
+    return true;
+  });
 }
 
 void FakeModelServer::endStream(std::size_t index, std::size_t generation, StreamEnd end) {
   std::lock_guard lock(mu_);
-  if (generation == generation_ && index < streams_.size() && streams_[index].end == StreamEnd::kNone) {
+  if (generation == generation_ && index < streams_.size() &&
+      streams_[index].end == StreamEnd::kNone) {
     streams_[index].end = end;
     stream_cv_.notify_all();
   }
 }
 
-FakeModelServer::StreamEnd FakeModelServer::streamEnd(std::size_t request, std::chrono::milliseconds timeout,
+FakeModelServer::StreamEnd FakeModelServer::streamEnd(std::size_t request,
+                                                      std::chrono::milliseconds timeout,
                                                       std::size_t* events_sent) {
   std::unique_lock lock(mu_);
   stream_cv_.wait_for(lock, timeout, [&] {
@@ -148,7 +152,8 @@ std::pair<FakeModelServer::Reply, std::size_t> FakeModelServer::next(Received re
   received_.push_back(std::move(request));
   streams_.emplace_back();
   const std::size_t index = received_.size() - 1;
-  if (replies_.empty()) return {Reply{500, R"({"error":{"type":"test","message":"no script"}})"}, index};
+  if (replies_.empty())
+    return {Reply{500, R"({"error":{"type":"test","message":"no script"}})"}, index};
   Reply reply = replies_[std::min(served_, replies_.size() - 1)];
   ++served_;
   return {reply, index};

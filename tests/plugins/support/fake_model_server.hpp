@@ -24,7 +24,7 @@
 namespace httplib {
 class Server;
 struct Response;
-}
+}  // namespace httplib
 
 namespace switchboard::plugins::testing {
 
@@ -34,8 +34,11 @@ class FakeModelServer {
     using Headers = std::vector<std::pair<std::string, std::string>>;
     Reply(int status_ = 200, std::string body_ = "", Headers headers_ = {}, int delay_ms_ = 0,
           bool drop_ = false)
-        : status(status_), body(std::move(body_)), headers(std::move(headers_)),
-          delay_ms(delay_ms_), drop(drop_) {}
+        : status(status_),
+          body(std::move(body_)),
+          headers(std::move(headers_)),
+          delay_ms(delay_ms_),
+          drop(drop_) {}
     // A 200 text/event-stream reply: `events` (each a complete "event: ...\ndata: ...\n\n")
     // written one by one, `gap_ms` apart; `broken`: the connection is closed after them
     // without ending the stream.

@@ -9,7 +9,8 @@ namespace switchboard::plugins::testing {
 namespace {
 
 template <typename Interface>
-Result<std::shared_ptr<PluginObject>> create(core::PluginRegistry& registry, const std::string& name,
+Result<std::shared_ptr<PluginObject>> create(core::PluginRegistry& registry,
+                                             const std::string& name,
                                              std::string_view config_json) {
   Result<std::shared_ptr<Interface>> object = registry.create<Interface>(name, config_json);
   if (!object.ok()) return object.status();
@@ -33,13 +34,15 @@ Result<std::shared_ptr<PluginObject>> loadPluginObjectForTest(
     std::string_view kind, std::string_view name, PluginKind expected, std::string_view config_json,
     const std::filesystem::path& data_dir) {
   core::PluginRegistry registry(
-      nullptr, data_dir, std::filesystem::path(SWITCHBOARD_SOURCE_DIR) / "schemas/plugin-manifest.schema.json");
+      nullptr, data_dir,
+      std::filesystem::path(SWITCHBOARD_SOURCE_DIR) / "schemas/plugin-manifest.schema.json");
   core::PluginSelection selection;
   selection.enable.push_back(std::string(name));
   selection.probe = false;
   registry.discover({pluginDirForTest(kind, name)}, selection);
   std::vector<core::PluginInfo> found = registry.plugins();
-  if (found.size() != 1) return Status::notFound("no plugin in " + pluginDirForTest(kind, name).string());
+  if (found.size() != 1)
+    return Status::notFound("no plugin in " + pluginDirForTest(kind, name).string());
   if (found[0].state != core::PluginState::kLoaded) {
     return Status::failedPrecondition(found[0].name + " did not load: " + found[0].error);
   }
@@ -51,7 +54,8 @@ Result<std::shared_ptr<PluginObject>> loadPluginObjectForTest(
     case PluginKind::kStorage:
       return create<StorageBackend>(registry, found[0].name, config_json);
     default:
-      return Status::invalidArgument("loadPluginForTest handles agent, workflow and storage plugins");
+      return Status::invalidArgument(
+          "loadPluginForTest handles agent, workflow and storage plugins");
   }
 }
 

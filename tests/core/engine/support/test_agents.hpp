@@ -44,10 +44,10 @@ class Scheduler {
 
 struct Behaviour {
   std::int64_t delay_ms = 0;
-  Status status;                   // OK = success
+  Status status;  // OK = success
   std::string output_json = "{}";
-  Usage usage;                     // the call's total
-  int usage_ticks = 0;             // onUsage reports spread over the delay before onDone
+  Usage usage;          // the call's total
+  int usage_ticks = 0;  // onUsage reports spread over the delay before onDone
 };
 
 class TestAgent : public Agent {

@@ -1,7 +1,6 @@
 #include "tests/core/engine/support/test_patterns.hpp"
 
 #include <cstdio>
-
 #include <nlohmann/json.hpp>
 
 namespace switchboard::testing {
@@ -16,7 +15,8 @@ struct Params {
 
 Result<Params> parse(const ExecutionInput& input) {
   nlohmann::json j = nlohmann::json::parse(input.params_json, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return Status::invalidArgument("params must be an object");
+  if (j.is_discarded() || !j.is_object())
+    return Status::invalidArgument("params must be an object");
   Params p;
   p.n = j.value("n", 1);
   p.agent = j.value("agent", std::string("a"));
@@ -61,8 +61,8 @@ class ChainDecider : public Decider {
  private:
   Result<Decision> next(const std::string& prev) {
     Decision d;
-    d.steps.push_back(spec(p_, stepKey('s', i_),
-                           "{\"i\":" + std::to_string(i_) + ",\"prev\":" + prev + "}"));
+    d.steps.push_back(
+        spec(p_, stepKey('s', i_), "{\"i\":" + std::to_string(i_) + ",\"prev\":" + prev + "}"));
     return d;
   }
   Params p_;
@@ -85,8 +85,8 @@ class FanOutDecider : public Decider {
     Decision d;
     if (ok_ + failed_ == p_.n) {
       d.kind = Decision::Kind::kComplete;
-      d.result_json = "{\"succeeded\":" + std::to_string(ok_) + ",\"failed\":" +
-                      std::to_string(failed_) + "}";
+      d.result_json =
+          "{\"succeeded\":" + std::to_string(ok_) + ",\"failed\":" + std::to_string(failed_) + "}";
     }
     return d;
   }

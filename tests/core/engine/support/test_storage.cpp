@@ -27,8 +27,7 @@ MemoryStore::MemoryStore() {
 
 Status MemoryStore::loaded() const {
   if (plugin_) return Status();
-  return Status::failedPrecondition("memory storage plugin not loaded: " +
-                                    load_status_.toString());
+  return Status::failedPrecondition("memory storage plugin not loaded: " + load_status_.toString());
 }
 
 Status MemoryStore::apply(const WriteBatch& batch) {

@@ -79,8 +79,7 @@ TEST(ClaudeOptions, APolicyTheCliWouldNeverConsultIsRejected) {
     ASSERT_FALSE(o.ok()) << mode;
     EXPECT_NE(o.status().message().find("without asking"), std::string::npos);
   }
-  Result<ClaudeOptions> preapproved =
-      parse({{"allowed_tools", {"Bash"}}, {"tool_policy", policy}});
+  Result<ClaudeOptions> preapproved = parse({{"allowed_tools", {"Bash"}}, {"tool_policy", policy}});
   ASSERT_FALSE(preapproved.ok());
   EXPECT_NE(preapproved.status().message().find("move those rules to tool_policy.allow"),
             std::string::npos);

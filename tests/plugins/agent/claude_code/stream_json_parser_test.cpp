@@ -144,16 +144,18 @@ TEST(ClaudeReply, IsErrorWinsOverSubtypeSuccess) {
 }
 
 TEST(ClaudeReply, TransientApiErrorsAreUnavailable) {
-  for (const char* line :
-       {R"({"type":"result","subtype":"success","is_error":true,"result":"API Error: Connection refused",)"
-        R"("terminal_reason":"api_error","api_error":"connection_failed","session_id":"s1"})",
-        R"({"type":"result","subtype":"success","is_error":true,"result":"API Error: 429",)"
-        R"("terminal_reason":"api_error","api_error_status":429,"session_id":"s1"})"}) {
+  for (
+      const char* line :
+      {R"({"type":"result","subtype":"success","is_error":true,"result":"API Error: Connection refused",)"
+       R"("terminal_reason":"api_error","api_error":"connection_failed","session_id":"s1"})",
+       R"({"type":"result","subtype":"success","is_error":true,"result":"API Error: 429",)"
+       R"("terminal_reason":"api_error","api_error_status":429,"session_id":"s1"})"}) {
     StreamJsonParser parser;
     parser.feed(line);
     AgentReply reply = makeClaudeReply(parser, exited(1));
     EXPECT_EQ(reply.status.code(), StatusCode::kUnavailable) << reply.status.toString();
-    EXPECT_NE(reply.status.message().find("API Error"), std::string::npos) << reply.status.message();
+    EXPECT_NE(reply.status.message().find("API Error"), std::string::npos)
+        << reply.status.message();
   }
 }
 

@@ -92,10 +92,11 @@ TEST(ToolRule, DenyPatternsMatchAnyPieceOfABashCommand) {
 TEST(ToolRule, DenyPatternsFailClosedOnCommandsTheyCannotSeeThrough) {
   ToolRule rm = rule("Bash(rm *)");
   for (const char* hidden :
-       {"echo $(rm -rf x)", "echo `rm -rf x`", "(rm -rf x)", "{ rm -rf x; }", "bash -c 'rm -rf x'",
-        "sh -c \"rm x\"", "ls | xargs rm", "/bin/rm -rf x", "FOO=1 rm x", "command rm x",
-        "env rm x", "sudo rm x", "eval rm x", "\"rm\" -rf x", "r\\m -rf x", "$CMD -rf x",
-        "find . -delete", "find . -exec rm {} +", "diff <(rm x) y", "timeout 5 rm x",
+       {"echo $(rm -rf x)",   "echo `rm -rf x`",      "(rm -rf x)",     "{ rm -rf x; }",
+        "bash -c 'rm -rf x'", "sh -c \"rm x\"",       "ls | xargs rm",  "/bin/rm -rf x",
+        "FOO=1 rm x",         "command rm x",         "env rm x",       "sudo rm x",
+        "eval rm x",          "\"rm\" -rf x",         "r\\m -rf x",     "$CMD -rf x",
+        "find . -delete",     "find . -exec rm {} +", "diff <(rm x) y", "timeout 5 rm x",
         "./cleanup.sh"}) {
     EXPECT_TRUE(rm.matches("Bash", bash(hidden), Use::kDeny)) << hidden;
   }
@@ -105,8 +106,8 @@ TEST(ToolRule, DenyPatternsFailClosedOnCommandsTheyCannotSeeThrough) {
 TEST(ToolRule, FilePathsAreMatchedNormalised) {
   ToolRule src = rule("Write(/work/repo/*)");
   EXPECT_TRUE(src.matches("Write", json{{"file_path", "/work/repo/./a//b.cpp"}}, Use::kAllow));
-  EXPECT_FALSE(src.matches("Write", json{{"file_path", "/work/repo/../../home/u/.bashrc"}},
-                           Use::kAllow));
+  EXPECT_FALSE(
+      src.matches("Write", json{{"file_path", "/work/repo/../../home/u/.bashrc"}}, Use::kAllow));
   EXPECT_FALSE(src.matches("Write", json{{"file_path", "../repo/x"}}, Use::kAllow));
   ToolRule secrets = rule("Read(/secrets/*)");
   EXPECT_TRUE(secrets.matches("Read", json{{"file_path", "/x/../secrets/k"}}, Use::kDeny));

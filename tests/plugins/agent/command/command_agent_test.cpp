@@ -63,7 +63,10 @@ TEST_F(CommandAgentTest, SendsTheRequestAsJsonAndReturnsTheJsonReply) {
 }
 
 TEST_F(CommandAgentTest, RecordsTheUsageTheProgramReports) {
-  auto agent = make(sh("cat >/dev/null; echo '{\"text\":\"done\",\"usage\":{\"input_tokens\":3,\"output_tokens\":4,\"cost_usd\":0.25}}'"));
+  auto agent =
+      make(sh("cat >/dev/null; echo "
+              "'{\"text\":\"done\",\"usage\":{\"input_tokens\":3,\"output_tokens\":4,\"cost_usd\":"
+              "0.25}}'"));
   ASSERT_TRUE(agent.ok());
   auto waiter = std::make_shared<Waiter>();
   ASSERT_TRUE((*agent)->call(request("x"), waiter).ok());
@@ -76,7 +79,8 @@ TEST_F(CommandAgentTest, RecordsTheUsageTheProgramReports) {
 }
 
 TEST_F(CommandAgentTest, TextOutputAndArgumentsThatNeverMeetAShell) {
-  auto agent = make(json{{"argv", {"echo", "$HOME; rm -rf /tmp/nothing"}}, {"input", "none"}, {"output", "text"}});
+  auto agent = make(json{
+      {"argv", {"echo", "$HOME; rm -rf /tmp/nothing"}}, {"input", "none"}, {"output", "text"}});
   ASSERT_TRUE(agent.ok());
   auto waiter = std::make_shared<Waiter>();
   ASSERT_TRUE((*agent)->call(request("x"), waiter).ok());
@@ -108,7 +112,8 @@ TEST_F(CommandAgentTest, AFailingProgramReportsItsExitCodeAndStderr) {
   ASSERT_TRUE((*agent)->call(request("x"), waiter).ok());
   AgentReply reply = waiter->wait();
   EXPECT_EQ(reply.status.code(), StatusCode::kInternal);
-  EXPECT_NE(reply.status.message().find("exited with code 4"), std::string::npos) << reply.status.message();
+  EXPECT_NE(reply.status.message().find("exited with code 4"), std::string::npos)
+      << reply.status.message();
   EXPECT_NE(reply.status.message().find("model not loaded"), std::string::npos);
 }
 
@@ -193,14 +198,16 @@ TEST_F(CommandAgentTest, APersistentProcessThatDiesFailsItsCallsAsUnavailable) {
   ASSERT_TRUE((*agent)->call(request("q"), waiter).ok());
   AgentReply reply = waiter->wait();
   EXPECT_EQ(reply.status.code(), StatusCode::kUnavailable);
-  EXPECT_NE(reply.status.message().find("killed by signal 9"), std::string::npos) << reply.status.message();
+  EXPECT_NE(reply.status.message().find("killed by signal 9"), std::string::npos)
+      << reply.status.message();
   auto next = (*agent)->call(request("q"), std::make_shared<Waiter>());
   ASSERT_FALSE(next.ok());
   EXPECT_EQ(next.status().code(), StatusCode::kUnavailable);
 }
 
 TEST_F(CommandAgentTest, PersistentCancelRestartsTheProcessForTheNextRequest) {
-  json config = sh("while read line; do case \"$line\" in *slow*) sleep 30;; esac; echo '{\"ok\":true}'; done");
+  json config = sh(
+      "while read line; do case \"$line\" in *slow*) sleep 30;; esac; echo '{\"ok\":true}'; done");
   config["mode"] = "persistent";
   config["kill_grace_ms"] = 100;
   auto agent = make(config);

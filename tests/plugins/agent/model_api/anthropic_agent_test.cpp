@@ -15,7 +15,8 @@ using namespace std::chrono_literals;
 
 constexpr const char* kKey = "sk-ant-test-Zq81x-MUST-NOT-LEAK";
 
-std::string message(const std::string& text, int in, int out, int cache_read = 0, int cache_write = 0) {
+std::string message(const std::string& text, int in, int out, int cache_read = 0,
+                    int cache_write = 0) {
   return nlohmann::json{{"id", "msg_1"},
                         {"type", "message"},
                         {"role", "assistant"},
@@ -48,9 +49,11 @@ class AnthropicAgentTest : public ModelAgentFixture {
                            {"cache_read_per_mtok", 0.3},
                            {"cache_write_per_mtok", 3.75}}}}}});
   }
-  std::unique_ptr<Agent> agent(json extra = json::object(), const std::string& model = "claude-test") {
+  std::unique_ptr<Agent> agent(json extra = json::object(),
+                               const std::string& model = "claude-test") {
     // Whole answers: the streamed ones are anthropic_stream_test.cpp's.
-    json config = {{"base_url", fake_.url()}, {"api_key", kKey}, {"retry_base_ms", 10}, {"stream", false}};
+    json config = {
+        {"base_url", fake_.url()}, {"api_key", kKey}, {"retry_base_ms", 10}, {"stream", false}};
     for (auto& [k, v] : extra.items()) config[k] = v;
     auto made = make(config, model, "Be brief.");
     EXPECT_TRUE(made.ok()) << made.status().toString();
@@ -74,7 +77,8 @@ TEST_F(AnthropicAgentTest, SendsAMessagesRequestAndRecordsTextUsageAndCost) {
   EXPECT_EQ(reply.usage.cache_read_tokens, 4000);
   EXPECT_EQ(reply.usage.cache_creation_tokens, 500);
   EXPECT_EQ(reply.usage.turns, 1);
-  EXPECT_NEAR(reply.usage.cost_usd, (1000 * 3.0 + 200 * 15.0 + 4000 * 0.3 + 500 * 3.75) / 1e6, 1e-12);
+  EXPECT_NEAR(reply.usage.cost_usd, (1000 * 3.0 + 200 * 15.0 + 4000 * 0.3 + 500 * 3.75) / 1e6,
+              1e-12);
   ASSERT_EQ(waiter->usageReports().size(), 1u);
   EXPECT_EQ(waiter->usageReports()[0].cost_usd, reply.usage.cost_usd);
 
@@ -92,7 +96,8 @@ TEST_F(AnthropicAgentTest, SendsAMessagesRequestAndRecordsTextUsageAndCost) {
 }
 
 TEST_F(AnthropicAgentTest, RetriesA429AfterTheRetryAfterTheServerAsks) {
-  fake_.script({Reply{429, error("rate_limit_error", "Number of requests has exceeded your rate limit"),
+  fake_.script({Reply{429,
+                      error("rate_limit_error", "Number of requests has exceeded your rate limit"),
                       {{"Retry-After", "1"}}},
                 Reply{200, message("ok", 10, 2)}});
   auto a = agent();
@@ -131,7 +136,8 @@ TEST_F(AnthropicAgentTest, ANonRetryableErrorIsFinalAtOnce) {
   ASSERT_TRUE(a);
   AgentReply reply = ask(*a, request("go"));
   EXPECT_EQ(reply.status.code(), StatusCode::kInvalidArgument) << reply.status.toString();
-  EXPECT_TRUE(contains(reply.status.message(), "invalid_request_error: max_tokens: must be positive"));
+  EXPECT_TRUE(
+      contains(reply.status.message(), "invalid_request_error: max_tokens: must be positive"));
   EXPECT_EQ(fake_.received().size(), 1u);
 }
 
@@ -176,7 +182,8 @@ TEST_F(AnthropicAgentTest, ConnectionsDroppedEveryTimeEndUnavailable) {
   ASSERT_TRUE(a);
   AgentReply reply = ask(*a, request("go"));
   EXPECT_EQ(reply.status.code(), StatusCode::kUnavailable) << reply.status.toString();
-  EXPECT_TRUE(contains(reply.status.message(), "cannot reach the anthropic API")) << reply.status.message();
+  EXPECT_TRUE(contains(reply.status.message(), "cannot reach the anthropic API"))
+      << reply.status.message();
   EXPECT_EQ(fake_.received().size(), 2u);
 }
 
@@ -186,11 +193,13 @@ TEST_F(AnthropicAgentTest, MalformedBodiesAreInternalErrorsAndNotRetried) {
   for (const std::string& body :
        {std::string("this is not json"), std::string(R"({"type":"message","usage":{}})"),
         std::string(R"({"type":"message","content":[{"type":"text","text":"x"}]})"),
-        std::string(R"({"type":"message","content":[],"usage":{"input_tokens":-1,"output_tokens":2}})"),
+        std::string(
+            R"({"type":"message","content":[],"usage":{"input_tokens":-1,"output_tokens":2}})"),
         std::string("[]")}) {
     fake_.script({Reply{200, body}});
     AgentReply reply = ask(*a, request("go"));
-    EXPECT_EQ(reply.status.code(), StatusCode::kInternal) << body << " -> " << reply.status.toString();
+    EXPECT_EQ(reply.status.code(), StatusCode::kInternal)
+        << body << " -> " << reply.status.toString();
     EXPECT_TRUE(contains(reply.status.message(), "malformed answer from the anthropic API"))
         << reply.status.message();
     EXPECT_EQ(fake_.received().size(), 1u) << body;
@@ -199,13 +208,15 @@ TEST_F(AnthropicAgentTest, MalformedBodiesAreInternalErrorsAndNotRetried) {
 
 TEST_F(AnthropicAgentTest, ARefusedKeyIsPermissionDeniedAndTheKeyIsNeverEchoed) {
   // The server quotes the key back, as some proxies do.
-  fake_.script({Reply{401, error("authentication_error", std::string("invalid x-api-key ") + kKey)}});
+  fake_.script(
+      {Reply{401, error("authentication_error", std::string("invalid x-api-key ") + kKey)}});
   auto a = agent();
   ASSERT_TRUE(a);
   auto waiter = std::make_shared<AgentWaiter>();
   AgentReply reply = ask(*a, request("go"), waiter);
   EXPECT_EQ(reply.status.code(), StatusCode::kPermissionDenied) << reply.status.toString();
-  EXPECT_TRUE(contains(reply.status.message(), "authentication_error: invalid x-api-key [redacted]"))
+  EXPECT_TRUE(
+      contains(reply.status.message(), "authentication_error: invalid x-api-key [redacted]"))
       << reply.status.message();
   EXPECT_FALSE(contains(reply.status.toString() + reply.output_json, kKey));
   for (const std::string& p : waiter->progress()) EXPECT_FALSE(contains(p, kKey));
@@ -234,8 +245,9 @@ TEST_F(AnthropicAgentTest, ARetryAfterBeyondTheLimitEndsTheCallAtOnce) {
 TEST_F(AnthropicAgentTest, CancelStopsARequestInFlightAndAWaitBetweenAttempts) {
   auto a = agent();
   ASSERT_TRUE(a);
-  for (const Reply& hold : {Reply{200, message("late", 1, 1), {}, 20000},
-                            Reply{429, error("rate_limit_error", "wait"), {{"Retry-After", "30"}}}}) {
+  for (const Reply& hold :
+       {Reply{200, message("late", 1, 1), {}, 20000},
+        Reply{429, error("rate_limit_error", "wait"), {{"Retry-After", "30"}}}}) {
     fake_.script({hold});
     auto waiter = std::make_shared<AgentWaiter>();
     auto call = a->call(request("go"), waiter);
@@ -317,14 +329,16 @@ TEST_F(AnthropicAgentTest, ConfigAndRequestsAreChecked) {
   EXPECT_FALSE(make({{"api_key", kKey}, {"unknown", 1}}, "m").ok());
   auto missing = make({{"base_url", fake_.url()}, {"api_key_env", "SB_TEST_UNSET_KEY"}}, "m");
   EXPECT_EQ(missing.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_TRUE(contains(missing.status().message(), "$SB_TEST_UNSET_KEY")) << missing.status().message();
+  EXPECT_TRUE(contains(missing.status().message(), "$SB_TEST_UNSET_KEY"))
+      << missing.status().message();
   auto nomodel = make({{"base_url", fake_.url()}, {"api_key", kKey}}, "");
   EXPECT_TRUE(contains(nomodel.status().message(), "needs a model"));
   auto a = agent();
   ASSERT_TRUE(a);
   AgentRequest empty;
   empty.input_json = R"({"prompt":""})";
-  EXPECT_EQ(a->call(empty, std::make_shared<AgentWaiter>()).status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(a->call(empty, std::make_shared<AgentWaiter>()).status().code(),
+            StatusCode::kInvalidArgument);
   EXPECT_TRUE(fake_.received().empty());
 }
 

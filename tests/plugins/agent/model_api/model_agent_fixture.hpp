@@ -26,7 +26,8 @@ class ModelAgentFixture : public ::testing::Test {
 
   // `name` is the plugin ("anthropic"); `plugin_config` its instance config; `data_dir` the
   // gateway's data folder it is given (none by default).
-  void load(const std::string& name, json plugin_config, const std::filesystem::path& data_dir = {}) {
+  void load(const std::string& name, json plugin_config,
+            const std::filesystem::path& data_dir = {}) {
     ASSERT_TRUE(fake_.running()) << "the fake model server did not start";
     auto type = loadPluginForTest<AgentType>("agent", name, plugin_config.dump(), data_dir);
     ASSERT_TRUE(type.ok()) << type.status().toString();
@@ -53,7 +54,8 @@ class ModelAgentFixture : public ::testing::Test {
     return r;
   }
   // Calls and waits for the reply.
-  AgentReply ask(Agent& agent, const AgentRequest& r, std::shared_ptr<AgentWaiter> waiter = nullptr) {
+  AgentReply ask(Agent& agent, const AgentRequest& r,
+                 std::shared_ptr<AgentWaiter> waiter = nullptr) {
     if (!waiter) waiter = std::make_shared<AgentWaiter>();
     auto call = agent.call(r, waiter);
     if (!call.ok()) {
@@ -63,7 +65,9 @@ class ModelAgentFixture : public ::testing::Test {
     }
     return waiter->wait();
   }
-  static json bodyOf(const FakeModelServer::Received& r) { return json::parse(r.body, nullptr, false); }
+  static json bodyOf(const FakeModelServer::Received& r) {
+    return json::parse(r.body, nullptr, false);
+  }
 
   FakeModelServer fake_;
   std::shared_ptr<AgentType> type_;

@@ -12,7 +12,8 @@ namespace {
 
 using nlohmann::json;
 
-const ModelDefaults kDefaults{"anthropic", "https://api.anthropic.com", "SB_TEST_DEFAULT_KEY", true};
+const ModelDefaults kDefaults{"anthropic", "https://api.anthropic.com", "SB_TEST_DEFAULT_KEY",
+                              true};
 
 AgentSpec spec(json config, std::string model = "m1") {
   AgentSpec s;
@@ -37,10 +38,12 @@ TEST(ModelBaseUrl, SplitsOriginAndPrefix) {
 }
 
 TEST(ModelSettings, AgentConfigOverridesThePluginsAndThePriceTableIsByModel) {
-  json plugin = {{"api_key", "plugin-key"}, {"max_retries", 5}, {"timeout_ms", 1000},
+  json plugin = {{"api_key", "plugin-key"},
+                 {"max_retries", 5},
+                 {"timeout_ms", 1000},
                  {"prices", {{"m1", {{"input_per_mtok", 3}, {"output_per_mtok", 15}}}}}};
-  Result<ModelSettings> s =
-      ModelSettings::parse(kDefaults, plugin.dump(), spec({{"timeout_ms", 50}, {"temperature", 0.5}}));
+  Result<ModelSettings> s = ModelSettings::parse(kDefaults, plugin.dump(),
+                                                 spec({{"timeout_ms", 50}, {"temperature", 0.5}}));
   ASSERT_TRUE(s.ok()) << s.status().toString();
   EXPECT_EQ(s->api_key, "plugin-key");
   EXPECT_EQ(s->max_retries, 5);
@@ -53,7 +56,8 @@ TEST(ModelSettings, AgentConfigOverridesThePluginsAndThePriceTableIsByModel) {
   u.output_tokens = 100000;
   EXPECT_DOUBLE_EQ(s->price->cost(u), 3.0 + 1.5);
 
-  Result<ModelSettings> unpriced = ModelSettings::parse(kDefaults, plugin.dump(), spec(json::object(), "m2"));
+  Result<ModelSettings> unpriced =
+      ModelSettings::parse(kDefaults, plugin.dump(), spec(json::object(), "m2"));
   ASSERT_TRUE(unpriced.ok());
   EXPECT_FALSE(unpriced->price.has_value());
   Result<ModelSettings> own = ModelSettings::parse(
@@ -66,7 +70,8 @@ TEST(ModelSettings, AgentConfigOverridesThePluginsAndThePriceTableIsByModel) {
 TEST(ModelSettings, KeyComesFromTheConfigOrTheNamedVariableAndIsRequired) {
   ::unsetenv("SB_TEST_DEFAULT_KEY");
   ::setenv("SB_TEST_AGENT_KEY", "from-agent-env", 1);
-  Result<ModelSettings> env = ModelSettings::parse(kDefaults, "{}", spec({{"api_key_env", "SB_TEST_AGENT_KEY"}}));
+  Result<ModelSettings> env =
+      ModelSettings::parse(kDefaults, "{}", spec({{"api_key_env", "SB_TEST_AGENT_KEY"}}));
   ASSERT_TRUE(env.ok()) << env.status().toString();
   EXPECT_EQ(env->api_key, "from-agent-env");
   Result<ModelSettings> own = ModelSettings::parse(
@@ -77,9 +82,11 @@ TEST(ModelSettings, KeyComesFromTheConfigOrTheNamedVariableAndIsRequired) {
   EXPECT_EQ(ModelSettings::parse(kDefaults, "{}", spec(json::object()))->api_key, "from-default");
   ::unsetenv("SB_TEST_DEFAULT_KEY");
 
-  Result<ModelSettings> none = ModelSettings::parse(kDefaults, "{}", spec({{"api_key_env", "SB_TEST_NO_SUCH"}}));
+  Result<ModelSettings> none =
+      ModelSettings::parse(kDefaults, "{}", spec({{"api_key_env", "SB_TEST_NO_SUCH"}}));
   EXPECT_EQ(none.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(none.status().message().find("$SB_TEST_NO_SUCH"), std::string::npos) << none.status().message();
+  EXPECT_NE(none.status().message().find("$SB_TEST_NO_SUCH"), std::string::npos)
+      << none.status().message();
   EXPECT_NE(none.status().message().find("$SB_TEST_DEFAULT_KEY"), std::string::npos);
 
   ModelDefaults optional = kDefaults;
@@ -90,31 +97,42 @@ TEST(ModelSettings, KeyComesFromTheConfigOrTheNamedVariableAndIsRequired) {
 }
 
 TEST(ModelSettings, MalformedSettingsAreClearErrors) {
-  EXPECT_NE(ModelSettings::parse(kDefaults, R"({"api_key":"k"})", spec(json::object(), "")).status().message().find(
-                "needs a model"),
+  EXPECT_NE(ModelSettings::parse(kDefaults, R"({"api_key":"k"})", spec(json::object(), ""))
+                .status()
+                .message()
+                .find("needs a model"),
             std::string::npos);
-  EXPECT_EQ(ModelSettings::parse(kDefaults, R"({"api_key":"k","base_url":"nope"})", spec(json::object())).status().code(),
+  EXPECT_EQ(
+      ModelSettings::parse(kDefaults, R"({"api_key":"k","base_url":"nope"})", spec(json::object()))
+          .status()
+          .code(),
+      StatusCode::kInvalidArgument);
+  EXPECT_EQ(ModelSettings::parse(kDefaults, R"({"api_key":"k"})", spec({{"max_tokens", 0}}))
+                .status()
+                .code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(ModelSettings::parse(kDefaults, R"({"api_key":"k"})", spec({{"max_tokens", 0}})).status().code(),
+  EXPECT_EQ(ModelSettings::parse(kDefaults, "[1]", spec(json::object())).status().code(),
             StatusCode::kInvalidArgument);
-  EXPECT_EQ(ModelSettings::parse(kDefaults, "[1]", spec(json::object())).status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(ModelSettings, StreamIsOnByDefaultAndMemoryIsTheAgentsOwn) {
-  Result<ModelSettings> plain = ModelSettings::parse(kDefaults, R"({"api_key":"k"})", spec(json::object()));
+  Result<ModelSettings> plain =
+      ModelSettings::parse(kDefaults, R"({"api_key":"k"})", spec(json::object()));
   ASSERT_TRUE(plain.ok()) << plain.status().toString();
   EXPECT_TRUE(plain->stream);
   EXPECT_EQ(plain->memory_max_turns, 0);
-  Result<ModelSettings> off = ModelSettings::parse(kDefaults, R"({"api_key":"k","stream":false})", spec(json::object()));
+  Result<ModelSettings> off =
+      ModelSettings::parse(kDefaults, R"({"api_key":"k","stream":false})", spec(json::object()));
   ASSERT_TRUE(off.ok());
   EXPECT_FALSE(off->stream);
-  Result<ModelSettings> on = ModelSettings::parse(kDefaults, R"({"api_key":"k","stream":false})",
-                                                  spec({{"stream", true}, {"memory", {{"max_turns", 7}}}}));
+  Result<ModelSettings> on =
+      ModelSettings::parse(kDefaults, R"({"api_key":"k","stream":false})",
+                           spec({{"stream", true}, {"memory", {{"max_turns", 7}}}}));
   ASSERT_TRUE(on.ok()) << on.status().toString();
   EXPECT_TRUE(on->stream);
   EXPECT_EQ(on->memory_max_turns, 7);
-  for (json bad : {json{{"stream", "yes"}}, json{{"memory", {{"max_turns", 0}}}}, json{{"memory", 5}},
-                   json{{"memory", {{"max_turns", 2}, {"extra", 1}}}}}) {
+  for (json bad : {json{{"stream", "yes"}}, json{{"memory", {{"max_turns", 0}}}},
+                   json{{"memory", 5}}, json{{"memory", {{"max_turns", 2}, {"extra", 1}}}}}) {
     EXPECT_EQ(ModelSettings::parse(kDefaults, R"({"api_key":"k"})", spec(bad)).status().code(),
               StatusCode::kInvalidArgument)
         << bad.dump();

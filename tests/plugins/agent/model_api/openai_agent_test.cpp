@@ -27,9 +27,10 @@ class OpenAIAgentTest : public ModelAgentFixture {
  protected:
   void SetUp() override {
     ::unsetenv("OPENAI_API_KEY");
-    load("openai", {{"prices",
-                     {{"gpt-test",
-                       {{"input_per_mtok", 2.0}, {"output_per_mtok", 8.0}, {"cache_read_per_mtok", 0.5}}}}}});
+    load("openai",
+         {{"prices",
+           {{"gpt-test",
+             {{"input_per_mtok", 2.0}, {"output_per_mtok", 8.0}, {"cache_read_per_mtok", 0.5}}}}}});
   }
   std::unique_ptr<Agent> agent(json extra = json::object(), const std::string& model = "gpt-test") {
     // Whole answers: the streamed ones are openai_stream_test.cpp's.
@@ -42,10 +43,11 @@ class OpenAIAgentTest : public ModelAgentFixture {
 };
 
 TEST_F(OpenAIAgentTest, SendsAChatCompletionWithTheKeyAndCountsCachedTokensOnce) {
-  fake_.script({Reply{200, completion("Hi.", {{"prompt_tokens", 1200},
-                                              {"completion_tokens", 30},
-                                              {"total_tokens", 1230},
-                                              {"prompt_tokens_details", {{"cached_tokens", 1000}}}})}});
+  fake_.script(
+      {Reply{200, completion("Hi.", {{"prompt_tokens", 1200},
+                                     {"completion_tokens", 30},
+                                     {"total_tokens", 1230},
+                                     {"prompt_tokens_details", {{"cached_tokens", 1000}}}})}});
   auto a = agent({{"api_key", "sk-openai-test-key"}, {"max_tokens", 64}});
   ASSERT_TRUE(a);
   AgentReply reply = ask(*a, request("Say hi."));
@@ -96,10 +98,13 @@ TEST_F(OpenAIAgentTest, TheKeyComesFromOpenAIApiKeyByDefault) {
 }
 
 TEST_F(OpenAIAgentTest, RetriesHonourRetryAfterMsAndSurviveErrorsAndDrops) {
-  fake_.script({Reply{429, R"({"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}})",
-                      {{"retry-after-ms", "150"}, {"Retry-After", "30"}}},
-                Reply{502, "Bad Gateway"}, Reply{200, "", {}, 0, /*drop=*/true},
-                Reply{200, completion("finally", {{"prompt_tokens", 5}, {"completion_tokens", 1}})}});
+  fake_.script(
+      {Reply{
+           429,
+           R"({"error":{"message":"Rate limit reached","type":"requests","code":"rate_limit_exceeded"}})",
+           {{"retry-after-ms", "150"}, {"Retry-After", "30"}}},
+       Reply{502, "Bad Gateway"}, Reply{200, "", {}, 0, /*drop=*/true},
+       Reply{200, completion("finally", {{"prompt_tokens", 5}, {"completion_tokens", 1}})}});
   auto a = agent({{"max_retries", 3}});
   ASSERT_TRUE(a);
   auto waiter = std::make_shared<AgentWaiter>();
@@ -125,7 +130,8 @@ TEST_F(OpenAIAgentTest, MalformedAnswersAreInternal) {
         completion("x", {{"prompt_tokens", "many"}}), std::string("<html>")}) {
     fake_.script({Reply{200, body}});
     AgentReply reply = ask(*a, request("go"));
-    EXPECT_EQ(reply.status.code(), StatusCode::kInternal) << body << " -> " << reply.status.toString();
+    EXPECT_EQ(reply.status.code(), StatusCode::kInternal)
+        << body << " -> " << reply.status.toString();
     EXPECT_EQ(fake_.received().size(), 1u);
   }
 }
@@ -154,7 +160,8 @@ TEST_F(OpenAIAgentTest, NothingListeningIsUnavailable) {
   ASSERT_TRUE(a);
   AgentReply reply = ask(*a, request("go"));
   EXPECT_EQ(reply.status.code(), StatusCode::kUnavailable) << reply.status.toString();
-  EXPECT_NE(reply.status.message().find("cannot reach the openai API at http://127.0.0.1:1"), std::string::npos)
+  EXPECT_NE(reply.status.message().find("cannot reach the openai API at http://127.0.0.1:1"),
+            std::string::npos)
       << reply.status.message();
 }
 

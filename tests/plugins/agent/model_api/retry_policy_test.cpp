@@ -9,12 +9,15 @@ namespace {
 using std::chrono::system_clock;
 
 TEST(RetryPolicy, RetriesRateLimitsServerErrorsAndTransportErrorsOnly) {
-  for (int status : {0, 408, 409, 429, 500, 502, 503, 529}) EXPECT_TRUE(isRetryable(status)) << status;
-  for (int status : {200, 400, 401, 403, 404, 413, 422}) EXPECT_FALSE(isRetryable(status)) << status;
+  for (int status : {0, 408, 409, 429, 500, 502, 503, 529})
+    EXPECT_TRUE(isRetryable(status)) << status;
+  for (int status : {200, 400, 401, 403, 404, 413, 422})
+    EXPECT_FALSE(isRetryable(status)) << status;
 }
 
 TEST(RetryPolicy, ServerWaitFromMillisecondsSecondsOrADate) {
-  system_clock::time_point now = system_clock::from_time_t(784111777);  // Sun, 06 Nov 1994 08:49:37 GMT
+  system_clock::time_point now =
+      system_clock::from_time_t(784111777);            // Sun, 06 Nov 1994 08:49:37 GMT
   EXPECT_EQ(serverRetryWaitMs("250", "7", now), 250);  // retry-after-ms wins
   EXPECT_EQ(serverRetryWaitMs("", "7", now), 7000);
   EXPECT_EQ(serverRetryWaitMs("", " 1.5 ", now), 1500);
@@ -36,7 +39,8 @@ TEST(RetryPolicy, BackoffDoublesUpToACapWithBoundedDeterministicJitter) {
   }
   EXPECT_EQ(backoffMs(3, 0, 7), 0);
   bool differs = false;
-  for (std::uint64_t seed = 0; seed < 8; ++seed) differs |= backoffMs(2, 1000, seed) != backoffMs(2, 1000, 99);
+  for (std::uint64_t seed = 0; seed < 8; ++seed)
+    differs |= backoffMs(2, 1000, seed) != backoffMs(2, 1000, 99);
   EXPECT_TRUE(differs);  // jitter spreads agents apart
 }
 

@@ -120,7 +120,8 @@ TEST_F(ScriptedAgentTest, FirstMatchingRuleAnswers) {
 }
 
 TEST_F(ScriptedAgentTest, DefaultReplyOtherwiseEcho) {
-  Agent& with_default = agent(R"({"rules":[{"match":"x","reply":"y"}],"default_reply":"fallback"})");
+  Agent& with_default =
+      agent(R"({"rules":[{"match":"x","reply":"y"}],"default_reply":"fallback"})");
   EXPECT_EQ(call(with_default, "nothing")->wait().output_json, R"({"text":"fallback"})");
   Agent& echo = agent("{}");
   EXPECT_EQ(call(echo, "say \"hi\"")->wait().output_json, R"({"text":"say \"hi\""})");
@@ -198,8 +199,7 @@ TEST_F(ScriptedAgentTest, FirstAttemptsFailPerRequestId) {
     AgentReply reply = call(a, "p", "step-1")->wait();
     EXPECT_EQ(reply.status.code(), StatusCode::kUnavailable);
     EXPECT_NE(reply.status.message().find("flaky"), std::string::npos);
-    EXPECT_NE(reply.status.message().find("attempt " + std::to_string(attempt)),
-              std::string::npos);
+    EXPECT_NE(reply.status.message().find("attempt " + std::to_string(attempt)), std::string::npos);
   }
   EXPECT_TRUE(call(a, "p", "step-1")->wait().status.ok());
   EXPECT_FALSE(call(a, "p", "step-2")->wait().status.ok());  // a new request starts over

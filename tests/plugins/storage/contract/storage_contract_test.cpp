@@ -96,8 +96,9 @@ TEST_P(StorageContract, PutGetOverwriteAndAbsent) {
 }
 
 TEST_P(StorageContract, ListPagesInIdOrder) {
-  ASSERT_TRUE(store_->apply(puts("tasks", {"t07", "t03", "t10", "t01", "t05", "t02", "t09",
-                                           "t04", "t08", "t06"}))
+  ASSERT_TRUE(store_
+                  ->apply(puts("tasks", {"t07", "t03", "t10", "t01", "t05", "t02", "t09", "t04",
+                                         "t08", "t06"}))
                   .ok());
   ASSERT_TRUE(store_->apply(puts("agents", {"t00", "t99"})).ok());
   std::vector<std::string> seen;
@@ -116,8 +117,8 @@ TEST_P(StorageContract, ListPagesInIdOrder) {
     ++pages;
   }
   EXPECT_EQ(pages, 4);
-  EXPECT_EQ(seen, (std::vector<std::string>{"t01", "t02", "t03", "t04", "t05", "t06", "t07",
-                                            "t08", "t09", "t10"}));
+  EXPECT_EQ(seen, (std::vector<std::string>{"t01", "t02", "t03", "t04", "t05", "t06", "t07", "t08",
+                                            "t09", "t10"}));
   EXPECT_TRUE(store_->list("tasks", "", 0)->empty());
   EXPECT_TRUE(store_->list("empty", "", 10)->empty());
   EXPECT_FALSE(store_->list("tasks", "", -1).ok());
@@ -166,8 +167,8 @@ TEST_P(StorageContract, EventsPageAndFilterByTopicPrefix) {
   EXPECT_EQ(must(store_->lastEventId()), 0);
   WriteBatch batch;
   for (int i = 1; i <= 10; ++i) {
-    batch.events.push_back({i * 10, i % 2 == 0 ? "execution/ex1" : "agent/a1",
-                            "{\"n\":" + std::to_string(i) + "}"});
+    batch.events.push_back(
+        {i * 10, i % 2 == 0 ? "execution/ex1" : "agent/a1", "{\"n\":" + std::to_string(i) + "}"});
   }
   ASSERT_TRUE(store_->apply(batch).ok());
   EXPECT_EQ(must(store_->lastEventId()), 100);
@@ -293,7 +294,9 @@ TEST_P(StorageContract, ReopenKeepsEverything) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StorageContract, ::testing::Values("memory", "sqlite"),
-                         [](const ::testing::TestParamInfo<std::string>& param) { return param.param; });
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           return param.param;
+                         });
 
 }  // namespace
 }  // namespace switchboard::plugins

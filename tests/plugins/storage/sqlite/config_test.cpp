@@ -30,8 +30,8 @@ TEST(SqliteStorageConfig, EmptyConfigUsesDataDirDefaultPath) {
 TEST(SqliteStorageConfig, FullConfigIsAccepted) {
   TempDirForTest dir;
   const std::string path = (dir.path() / "sub" / "x.db").string();
-  auto store = load(R"({"path":")" + path + R"(","synchronous":"full","busy_timeout_ms":250})",
-                    dir.path());
+  auto store =
+      load(R"({"path":")" + path + R"(","synchronous":"full","busy_timeout_ms":250})", dir.path());
   ASSERT_TRUE(store.ok()) << store.status().toString();
   EXPECT_TRUE(std::filesystem::exists(path));
 }
@@ -55,9 +55,9 @@ TEST(SqliteStorageConfig, MemoryPathKeepsNoFile) {
 
 TEST(SqliteStorageConfig, InvalidValuesAreRejected) {
   TempDirForTest dir;
-  for (const char* config : {R"({"synchronous":"sometimes"})", R"({"busy_timeout_ms":-1})",
-                             R"({"busy_timeout_ms":"5"})", R"({"path":""})", R"({"path":7})",
-                             R"([])"}) {
+  for (const char* config :
+       {R"({"synchronous":"sometimes"})", R"({"busy_timeout_ms":-1})", R"({"busy_timeout_ms":"5"})",
+        R"({"path":""})", R"({"path":7})", R"([])"}) {
     auto store = load(config, dir.path());
     ASSERT_FALSE(store.ok()) << config;
     EXPECT_EQ(store.status().code(), StatusCode::kInvalidArgument) << config;

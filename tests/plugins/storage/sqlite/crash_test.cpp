@@ -39,8 +39,8 @@ std::string integrityCheck(const std::string& path) {
 }
 
 std::shared_ptr<StorageBackend> openStore(const std::string& path) {
-  auto store = loadPluginForTest<StorageBackend>("storage", "sqlite",
-                                                 R"({"path":")" + path + "\"}");
+  auto store =
+      loadPluginForTest<StorageBackend>("storage", "sqlite", R"({"path":")" + path + "\"}");
   EXPECT_TRUE(store.ok()) << store.status().toString();
   return store.ok() ? *store : nullptr;
 }

@@ -15,8 +15,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string config = std::string(R"({"path":")") + argv[1] + "\"}";
-  auto store = switchboard::plugins::testing::loadPluginForTest<StorageBackend>(
-      "storage", "sqlite", config);
+  auto store =
+      switchboard::plugins::testing::loadPluginForTest<StorageBackend>("storage", "sqlite", config);
   if (!store.ok()) {
     std::fprintf(stderr, "crash_writer: %s\n", store.status().toString().c_str());
     return 1;

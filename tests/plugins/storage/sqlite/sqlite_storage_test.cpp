@@ -49,8 +49,9 @@ TEST(SqliteStorage, NewDatabaseIsMigratedAndInWalMode) {
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
   EXPECT_EQ(query(db, "PRAGMA user_version"), "1");
   EXPECT_EQ(query(db, "PRAGMA journal_mode"), "wal");
-  EXPECT_EQ(query(db, "SELECT count(*) FROM sqlite_master WHERE name IN "
-                      "('records','steps','events','steps_by_seq')"),
+  EXPECT_EQ(query(db,
+                  "SELECT count(*) FROM sqlite_master WHERE name IN "
+                  "('records','steps','events','steps_by_seq')"),
             "4");
   sqlite3_close(db);
   ASSERT_TRUE(openAt(path).ok());  // reopening an up-to-date file migrates nothing

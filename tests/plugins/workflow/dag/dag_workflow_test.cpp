@@ -74,8 +74,8 @@ TEST_F(DagWorkflowTest, PhasesRespectDependenciesAndMaxParallel) {
 }
 
 TEST_F(DagWorkflowTest, CycleIsRejectedNamingItsTasks) {
-  json tasks = json::array({task("a", {"c"}), task("b", {"a"}), task("c", {"b"}),
-                            task("d", {"a"}), task("e")});
+  json tasks = json::array(
+      {task("a", {"c"}), task("b", {"a"}), task("c", {"b"}), task("d", {"a"}), task("e")});
   auto made = make(tasks);
   ASSERT_FALSE(made.ok());
   EXPECT_EQ(made.status().code(), StatusCode::kInvalidArgument);
@@ -90,8 +90,7 @@ TEST_F(DagWorkflowTest, UnknownDependenciesAreAllNamed) {
   auto made = make(json::array({task("a"), task("b", {"x"}), task("c", {"a", "y"})}));
   ASSERT_FALSE(made.ok());
   EXPECT_EQ(made.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(made.status().message().find("unknown dependencies: b -> x, c -> y"),
-            std::string::npos)
+  EXPECT_NE(made.status().message().find("unknown dependencies: b -> x, c -> y"), std::string::npos)
       << made.status().message();
 }
 
@@ -121,10 +120,12 @@ TEST_F(DagWorkflowTest, FailedTaskSkipsItsDependentsAndBlocks) {
   EXPECT_NE(run.final.reason.find("could not run: b (needs a), c (needs a), f (needs a)"),
             std::string::npos)
       << run.final.reason;
-  EXPECT_EQ(taskStatuses(run.final),
-            (std::map<std::string, std::string>{{"a", "failed"}, {"b", "skipped"},
-                                                {"c", "skipped"}, {"d", "succeeded"},
-                                                {"e", "succeeded"}, {"f", "skipped"}}));
+  EXPECT_EQ(taskStatuses(run.final), (std::map<std::string, std::string>{{"a", "failed"},
+                                                                         {"b", "skipped"},
+                                                                         {"c", "skipped"},
+                                                                         {"d", "succeeded"},
+                                                                         {"e", "succeeded"},
+                                                                         {"f", "skipped"}}));
   json result = parsedForTest(run.final.result_json);
   EXPECT_EQ(result["tasks"][2]["blocked_by"], "a");
 }

@@ -150,9 +150,9 @@ TEST_F(ParallelWorkflowTest, QuorumCompletesWhenMet) {
 }
 
 TEST_F(ParallelWorkflowTest, BadJoinParamsAreRejected) {
-  for (const json& params : {json{{"join", "quorum"}}, json{{"join", "quorum"}, {"quorum", 5}},
-                             json{{"join", "quorum"}, {"quorum", 0}},
-                             json{{"join", "all"}, {"quorum", 2}}}) {
+  for (const json& params :
+       {json{{"join", "quorum"}}, json{{"join", "quorum"}, {"quorum", 5}},
+        json{{"join", "quorum"}, {"quorum", 0}}, json{{"join", "all"}, {"quorum", 2}}}) {
     auto made = pattern_->createDecider(inputForTest(params, kAgents, json::array(), "x"));
     EXPECT_EQ(made.status().code(), StatusCode::kInvalidArgument) << params.dump();
   }

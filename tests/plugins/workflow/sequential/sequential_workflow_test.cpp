@@ -28,10 +28,11 @@ class SequentialWorkflowTest : public ::testing::Test {
 const json kAgents = json::array({{{"id", "a1"}}, {{"id", "a2"}}});
 
 TEST_F(SequentialWorkflowTest, StepsRunInOrderEachSeeingThePreviousOutput) {
-  auto d = decider(inputForTest(
-      {{"steps", {{{"prompt", "draft"}}, {{"prompt", "edit"}, {"agent", "ed"}},
-                  {{"prompt", "ship"}, {"capability", "release"}}}}},
-      kAgents, json::array(), "write a post"));
+  auto d = decider(inputForTest({{"steps",
+                                  {{{"prompt", "draft"}},
+                                   {{"prompt", "edit"}, {"agent", "ed"}},
+                                   {{"prompt", "ship"}, {"capability", "release"}}}}},
+                                kAgents, json::array(), "write a post"));
   ASSERT_NE(d, nullptr);
   auto first = d->start();
   ASSERT_TRUE(first.ok());
@@ -73,7 +74,8 @@ TEST_F(SequentialWorkflowTest, OneStepPerTaskWithAgentsRoundRobin) {
                             {{"id", "t4"}, {"title", "Four"}}});
   auto d = decider(inputForTest(json::object(), kAgents, tasks));
   ASSERT_NE(d, nullptr);
-  RunForTest run = runToEndForTest(*d, [](const StepSpec& s) { return succeeded(s.key, s.task_id); });
+  RunForTest run =
+      runToEndForTest(*d, [](const StepSpec& s) { return succeeded(s.key, s.task_id); });
   ASSERT_EQ(run.dispatched.size(), 4u);
   EXPECT_EQ(run.dispatched[0].agent_id, "a1");
   EXPECT_EQ(run.dispatched[1].agent_id, "special");
@@ -101,8 +103,8 @@ TEST_F(SequentialWorkflowTest, ObjectiveAloneMakesOneStep) {
 TEST_F(SequentialWorkflowTest, InputsThatCannotRunAreRejected) {
   auto nothing = pattern_->createDecider(inputForTest(json::object(), kAgents, json::array()));
   EXPECT_EQ(nothing.status().code(), StatusCode::kInvalidArgument);
-  auto no_agents = pattern_->createDecider(
-      inputForTest(json::object(), json::array(), json::array(), "do it"));
+  auto no_agents =
+      pattern_->createDecider(inputForTest(json::object(), json::array(), json::array(), "do it"));
   EXPECT_EQ(no_agents.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(no_agents.status().message().find("no agent"), std::string::npos);
   ExecutionInput broken = inputForTest(json::object(), kAgents, json::array(), "x");
