@@ -21,6 +21,23 @@ std::optional<TaskSupport> taskSupportOf(const Json& tool) {
   return parseTaskSupport(support->get<std::string>());
 }
 
+// Completion for a resource template or prompt: asks the provider with `ref` and keeps
+// the string values of its CompleteResult.
+CompletionHandler completer(std::shared_ptr<switchboard::ToolProvider> provider, Json ref) {
+  return [provider = std::move(provider), ref = std::move(ref)](
+             const Json& argument, const Json& context) -> Result<std::vector<std::string>> {
+    Result<Json> result = parseProviderResult(
+        provider->complete(ref.dump(), argument.dump(), context.dump()), "CompleteResult");
+    if (!result.ok()) return result.status();
+    std::vector<std::string> values;
+    for (const auto& v :
+         (*result).value("completion", Json::object()).value("values", Json::array())) {
+      if (v.is_string()) values.push_back(v.get<std::string>());
+    }
+    return values;
+  };
+}
+
 const Json& section(const Json& catalog, const char* key) {
   static const Json kEmpty = Json::array();
   auto it = catalog.find(key);
@@ -61,140 +78,105 @@ Status ProviderBridge::sync(Server& server) {
   Registry& registry = server.registry();
   auto provider = provider_;
   auto hook = [self, host] { (void)self->sync(*host); };
+  auto read = [provider](const std::string& uri, RequestContext&) {
+    return parseProviderResult(provider->readResource(uri), "ReadResourceResult");
+  };
 
-  std::string tools_json = section(catalog, "tools").dump();
-  if (tools_json != tools_json_) {
-    std::set<std::string> names;
-    for (const Json& t : section(catalog, "tools")) {
-      ToolDef def;
-      def.name = str(t, "name");
-      def.title = str(t, "title");
-      def.description = str(t, "description");
-      if (t.contains("inputSchema")) def.input_schema = t["inputSchema"];
-      if (t.contains("outputSchema")) def.output_schema = t["outputSchema"];
-      if (t.contains("annotations")) def.annotations = t["annotations"];
-      if (t.contains("_meta")) def.meta = t["_meta"];
-      def.task_support = *taskSupportOf(t);
-      std::string name = def.name;
-      names.insert(name);
-      auto call = [provider, hook, name](const Json& args, RequestContext& context) {
-        context.setCatalogChangedHook(hook);
-        // No arguments is the common case: skip the serializer's fixed cost.
-        return provider->callTool(name, args.empty() ? "{}" : args.dump(), context);
-      };
-      registry.addTool(
-          std::move(def),
-          [call](const Json& args, RequestContext& context) {
-            return parseCallToolResult(call(args, context));
-          },
-          call);
-    }
-    for (const auto& old : tools_) {
-      if (!names.count(old)) registry.removeTool(old);
-    }
-    tools_ = std::move(names);
-    tools_json_ = std::move(tools_json);
-    server.notifyListChanged(ListKind::kTools);
-  }
+  const Json& tools = section(catalog, "tools");
+  syncSection(
+      server, tools, tools.dump(), tools_, ListKind::kTools,
+      [&](const Json& t) {
+        ToolDef def;
+        def.name = str(t, "name");
+        def.title = str(t, "title");
+        def.description = str(t, "description");
+        if (t.contains("inputSchema")) def.input_schema = t["inputSchema"];
+        if (t.contains("outputSchema")) def.output_schema = t["outputSchema"];
+        if (t.contains("annotations")) def.annotations = t["annotations"];
+        if (t.contains("_meta")) def.meta = t["_meta"];
+        def.task_support = *taskSupportOf(t);
+        std::string name = def.name;
+        auto call = [provider, hook, name](const Json& args, RequestContext& context) {
+          context.setCatalogChangedHook(hook);
+          // No arguments is the common case: skip the serializer's fixed cost.
+          return provider->callTool(name, args.empty() ? "{}" : args.dump(), context);
+        };
+        registry.addTool(
+            std::move(def),
+            [call](const Json& args, RequestContext& context) {
+              return parseCallToolResult(call(args, context));
+            },
+            call);
+        return name;
+      },
+      [&](const std::string& name) { registry.removeTool(name); });
 
-  std::string resources_json = section(catalog, "resources").dump();
-  if (resources_json != resources_json_) {
-    std::set<std::string> uris;
-    for (const Json& r : section(catalog, "resources")) {
-      ResourceDef def{str(r, "uri"),         str(r, "name"),     str(r, "title"),
-                      str(r, "description"), str(r, "mimeType"), r.value("annotations", Json())};
-      if (def.name.empty()) def.name = def.uri;
-      uris.insert(def.uri);
-      registry.addResource(std::move(def), [provider](const std::string& uri, RequestContext&) {
-        return parseProviderResult(provider->readResource(uri), "ReadResourceResult");
-      });
-    }
-    for (const auto& old : resources_) {
-      if (!uris.count(old)) registry.removeResource(old);
-    }
-    resources_ = std::move(uris);
-    resources_json_ = std::move(resources_json);
-    server.notifyListChanged(ListKind::kResources);
-  }
+  const Json& resources = section(catalog, "resources");
+  syncSection(
+      server, resources, resources.dump(), resources_, ListKind::kResources,
+      [&](const Json& r) {
+        ResourceDef def{str(r, "uri"),         str(r, "name"),     str(r, "title"),
+                        str(r, "description"), str(r, "mimeType"), r.value("annotations", Json())};
+        if (def.name.empty()) def.name = def.uri;
+        std::string uri = def.uri;
+        registry.addResource(std::move(def), read);
+        return uri;
+      },
+      [&](const std::string& uri) { registry.removeResource(uri); });
 
-  std::string templates_json = section(catalog, "resourceTemplates").dump();
-  if (templates_json != templates_json_) {
-    std::set<std::string> uris;
-    for (const Json& t : section(catalog, "resourceTemplates")) {
-      ResourceTemplateDef def;
-      def.uri_template = str(t, "uriTemplate");
-      def.name = str(t, "name").empty() ? def.uri_template : str(t, "name");
-      def.title = str(t, "title");
-      def.description = str(t, "description");
-      def.mime_type = str(t, "mimeType");
-      std::string uri_template = def.uri_template;
-      def.complete = [provider, uri_template](
-                         const Json& argument,
-                         const Json& context) -> Result<std::vector<std::string>> {
-        Json ref = {{"type", "ref/resource"}, {"uri", uri_template}};
-        Result<Json> result = parseProviderResult(
-            provider->complete(ref.dump(), argument.dump(), context.dump()), "CompleteResult");
-        if (!result.ok()) return result.status();
-        std::vector<std::string> values;
-        for (const auto& v :
-             (*result).value("completion", Json::object()).value("values", Json::array())) {
-          if (v.is_string()) values.push_back(v.get<std::string>());
-        }
-        return values;
-      };
-      uris.insert(uri_template);
-      registry.addResourceTemplate(
-          std::move(def), [provider](const std::string& uri, RequestContext&) {
-            return parseProviderResult(provider->readResource(uri), "ReadResourceResult");
-          });
-    }
-    for (const auto& old : templates_) {
-      if (!uris.count(old)) registry.removeResourceTemplate(old);
-    }
-    templates_ = std::move(uris);
-    templates_json_ = std::move(templates_json);
-    server.notifyListChanged(ListKind::kResourceTemplates);
-  }
+  const Json& templates = section(catalog, "resourceTemplates");
+  syncSection(
+      server, templates, templates.dump(), templates_, ListKind::kResourceTemplates,
+      [&](const Json& t) {
+        ResourceTemplateDef def;
+        def.uri_template = str(t, "uriTemplate");
+        def.name = str(t, "name").empty() ? def.uri_template : str(t, "name");
+        def.title = str(t, "title");
+        def.description = str(t, "description");
+        def.mime_type = str(t, "mimeType");
+        def.complete = completer(provider, {{"type", "ref/resource"}, {"uri", def.uri_template}});
+        std::string uri_template = def.uri_template;
+        registry.addResourceTemplate(std::move(def), read);
+        return uri_template;
+      },
+      [&](const std::string& uri) { registry.removeResourceTemplate(uri); });
 
-  std::string prompts_json = section(catalog, "prompts").dump();
-  if (prompts_json != prompts_json_) {
-    std::set<std::string> names;
-    for (const Json& p : section(catalog, "prompts")) {
-      PromptDef def;
-      def.name = str(p, "name");
-      def.title = str(p, "title");
-      def.description = str(p, "description");
-      def.arguments = p.value("arguments", Json::array());
-      std::string name = def.name;
-      def.complete = [provider, name](const Json& argument,
-                                      const Json& context) -> Result<std::vector<std::string>> {
-        Json ref = {{"type", "ref/prompt"}, {"name", name}};
-        Result<Json> result = parseProviderResult(
-            provider->complete(ref.dump(), argument.dump(), context.dump()), "CompleteResult");
-        if (!result.ok()) return result.status();
-        std::vector<std::string> values;
-        for (const auto& v :
-             (*result).value("completion", Json::object()).value("values", Json::array())) {
-          if (v.is_string()) values.push_back(v.get<std::string>());
-        }
-        return values;
-      };
-      names.insert(name);
-      registry.addPrompt(std::move(def),
-                         [provider, hook, name](const Json& args, RequestContext& context) {
-                           context.setCatalogChangedHook(hook);
-                           return parseProviderResult(
-                               provider->getPrompt(name, args.dump(), context), "GetPromptResult");
-                         });
-    }
-    for (const auto& old : prompts_) {
-      if (!names.count(old)) registry.removePrompt(old);
-    }
-    prompts_ = std::move(names);
-    prompts_json_ = std::move(prompts_json);
-    server.notifyListChanged(ListKind::kPrompts);
-  }
+  const Json& prompts = section(catalog, "prompts");
+  syncSection(
+      server, prompts, prompts.dump(), prompts_, ListKind::kPrompts,
+      [&](const Json& p) {
+        PromptDef def;
+        def.name = str(p, "name");
+        def.title = str(p, "title");
+        def.description = str(p, "description");
+        def.arguments = p.value("arguments", Json::array());
+        std::string name = def.name;
+        def.complete = completer(provider, {{"type", "ref/prompt"}, {"name", name}});
+        registry.addPrompt(
+            std::move(def), [provider, hook, name](const Json& args, RequestContext& context) {
+              context.setCatalogChangedHook(hook);
+              return parseProviderResult(provider->getPrompt(name, args.dump(), context),
+                                         "GetPromptResult");
+            });
+        return name;
+      },
+      [&](const std::string& name) { registry.removePrompt(name); });
   return Status();
+}
+
+void ProviderBridge::syncSection(Server& server, const Json& entries, std::string text,
+                                 Section& section, ListKind kind,
+                                 const std::function<std::string(const Json&)>& add,
+                                 const std::function<void(const std::string&)>& remove) {
+  if (text == section.json) return;
+  std::set<std::string> keys;
+  for (const Json& entry : entries) keys.insert(add(entry));
+  for (const std::string& old : section.keys) {
+    if (!keys.count(old)) remove(old);
+  }
+  section.keys = std::move(keys);
+  section.json = std::move(text);
+  server.notifyListChanged(kind);
 }
 
 }  // namespace switchboard::mcp::server

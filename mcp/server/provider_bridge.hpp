@@ -13,11 +13,14 @@
 // Thread safety: sync() may be called from any thread (serialised internally).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 
+#include "mcp/server/definitions.hpp"
+#include "mcp/server/registry.hpp"
 #include "switchboard/status.hpp"
 #include "switchboard/tool_provider.hpp"
 
@@ -35,10 +38,22 @@ class ProviderBridge : public std::enable_shared_from_this<ProviderBridge> {
   Status sync(Server& server);
 
  private:
+  // What the bridge last registered from one catalog section: its JSON text (to tell
+  // whether it changed) and the keys (names or URIs) of its entries.
+  struct Section {
+    std::string json;
+    std::set<std::string> keys;
+  };
+  // Registers every entry of `entries` (their JSON text is `text`) with `add`, which
+  // returns the entry's key, removes what `section` had that is gone, and notifies
+  // `kind`'s list_changed. Does nothing when the text is what `section` holds.
+  void syncSection(Server& server, const Json& entries, std::string text, Section& section,
+                   ListKind kind, const std::function<std::string(const Json&)>& add,
+                   const std::function<void(const std::string&)>& remove);
+
   std::shared_ptr<switchboard::ToolProvider> provider_;
   std::mutex mutex_;
-  std::string tools_json_, resources_json_, templates_json_, prompts_json_;
-  std::set<std::string> tools_, resources_, templates_, prompts_;
+  Section tools_, resources_, templates_, prompts_;
 };
 
 }  // namespace switchboard::mcp::server
