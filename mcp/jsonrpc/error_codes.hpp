@@ -1,7 +1,7 @@
 // The one table that turns a Status into a JSON-RPC error, and the JSON-RPC/MCP error codes.
 //
 // Codes follow JSON-RPC 2.0 and the MCP revisions served here (2025-06-18, 2025-11-25,
-// 2026-07-28; see shared/mcp/spec-checklist.md §2.3). An Error also carries the HTTP status
+// 2026-07-28; the error codes each revision defines). An Error also carries the HTTP status
 // the Streamable HTTP transport answers with when the error is the whole response (200 for
 // ordinary errors, 400/404 for the 2026-07-28 envelope and routing errors).
 //

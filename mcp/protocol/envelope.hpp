@@ -1,5 +1,5 @@
 // Envelope: the 2026-07-28 `_meta` envelope — how a request claims the modern era and the
-// validation ladder it then goes through (spec-checklist.md §3.2, §3.3, §5.2).
+// validation ladder it then goes through (the 2026-07-28 request envelope and headers).
 //
 // A request claims the modern era when params._meta holds a reserved envelope key
 // (io.modelcontextprotocol/protocolVersion, clientCapabilities, clientInfo, logLevel) or

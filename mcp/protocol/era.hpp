@@ -3,7 +3,7 @@
 //
 // Legacy era = 2025-06-18 and 2025-11-25 (and 2025-03-26 clients, served with the
 // 2025-06-18 shapes): initialize handshake, sessions. Modern era = 2026-07-28: no
-// handshake, per-request `_meta` envelope. See shared/mcp/spec-checklist.md §3.
+// handshake, per-request `_meta` envelope. mcp/README.md describes both.
 //
 // Thread safety: pure functions over constants.
 #pragma once

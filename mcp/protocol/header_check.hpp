@@ -1,5 +1,5 @@
 // HeaderCheck: the 2026-07-28 Streamable HTTP rule that mirrored headers equal the body
-// (Mcp-Method, Mcp-Name, Mcp-Param-*; spec-checklist.md §5.2).
+// (Mcp-Method, Mcp-Name, Mcp-Param-*; the 2026-07-28 Streamable HTTP transport).
 //
 // Header values are trimmed; a value of the form =?base64?...?= is decoded first (invalid
 // base64 is a mismatch). Any failure is -32020 HeaderMismatch with HTTP 400.

@@ -1,5 +1,5 @@
 // ResultShaper: makes one successful result valid for the era and version it is sent in
-// (spec-checklist.md §3.3 table).
+// (the result shapes each revision defines).
 //
 // Modern (2026-07-28): adds resultType "complete" when absent, ttlMs/cacheScope on
 // cacheable results (server/discover, the four lists, resources/read), and serverInfo in

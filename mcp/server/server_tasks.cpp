@@ -1,7 +1,7 @@
 // Server: the Tasks extension (2026-07-28, io.modelcontextprotocol/tasks) — creating a task
 // from a running tools/call, recording how its handler rounds end, running it again after
 // tasks/update, and the tasks/get, tasks/update and tasks/cancel methods. See server.hpp
-// and shared/mcp/spec-checklist.md §9.2.
+// and mcp/README.md (the Tasks extension).
 #include <spdlog/spdlog.h>
 
 #include "mcp/protocol/result_shaper.hpp"

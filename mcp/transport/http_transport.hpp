@@ -1,5 +1,5 @@
 // HttpTransport: MCP Streamable HTTP on cpp-httplib, serving both eras at one endpoint
-// (spec-checklist.md §5), plus GET /healthz.
+// (as mcp/README.md describes it), plus GET /healthz.
 //
 // POST /mcp: one JSON-RPC message. Requests that claim 2026-07-28 (envelope or
 // MCP-Protocol-Version header) are validated (envelope, Mcp-Method/Mcp-Name/Mcp-Param-*)

@@ -1,6 +1,6 @@
 // MessageRouter: what both transports do with one decoded message before the Server sees
 // it — pick the era of a request (the `_meta` envelope claim or the MCP-Protocol-Version
-// header; spec-checklist.md §3.3), run the modern validation ladder, build the Call, and
+// header), run the modern validation ladder, build the Call, and
 // route notifications and responses to the session.
 //
 // Thread safety: stateless apart from the Server reference; safe from any thread.

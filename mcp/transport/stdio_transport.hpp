@@ -1,5 +1,5 @@
 // StdioTransport: MCP over a pair of file descriptors (stdin/stdout), one JSON message
-// per line (spec-checklist.md §4).
+// per line (the MCP stdio transport).
 //
 // A reader thread (the caller of run()) decodes lines and hands requests to the Server;
 // handlers run on the Server's worker pool, so responses go out as they complete, in any

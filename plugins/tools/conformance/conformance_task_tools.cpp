@@ -1,5 +1,5 @@
 // The Tasks-extension fixtures (2026-07-28, io.modelcontextprotocol/tasks): what the
-// suite's tasks-* scenarios call (shared/mcp/conformance.md §6). Each one that may run as a
+// suite's tasks-* scenarios call. Each one that may run as a
 // task turns its call into one with ToolContext::becomeTask(); when the client cannot take
 // a task (it did not declare the extension) the optional ones run synchronously.
 #include <chrono>

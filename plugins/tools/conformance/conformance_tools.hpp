@@ -1,7 +1,7 @@
 // ConformanceTools: the fixtures the official MCP conformance suite
 // (@modelcontextprotocol/conformance 0.2.0-alpha.12) calls — tools, resources, a resource
 // template, prompts and completions with the exact names, texts and shapes its checks
-// look for (shared/mcp/conformance.md §5.1). It also proves that a plugin can contribute
+// look for. It also proves that a plugin can contribute
 // MCP tools.
 //
 // It includes the Tasks-extension fixtures (greet, slow_compute, failing_job,

@@ -5,7 +5,7 @@
 // requests that carry the negotiated MCP-Protocol-Version header and the Mcp-Session-Id the
 // server issued (if any). Modern era (2026-07-28): no handshake; every request carries the
 // `_meta` envelope (protocolVersion, clientCapabilities, clientInfo) and, over HTTP, the
-// MCP-Protocol-Version, Mcp-Method and Mcp-Name headers (spec-checklist §3.2, §5.2).
+// MCP-Protocol-Version, Mcp-Method and Mcp-Name headers (the 2026-07-28 envelope and headers).
 // Immutable after construction, so one builder may be shared by all threads.
 #pragma once
 

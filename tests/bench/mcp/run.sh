@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The MCP transport benchmark of issue 3: tools/call of a trivial tool against switchboard,
+# The MCP transport benchmark: tools/call of a trivial tool against switchboard,
 # the official TypeScript SDK server (ts_server.mjs) and a bare cpp-httplib server, all in
 # one run, on 127.0.0.1 only. Builds nothing.
 #
@@ -16,11 +16,11 @@
 #   start  mcp_startup: fork/exec to the first successful response (median of N starts, and
 #          the server's own CPU time until then), and VmRSS when idle after 20 calls.
 # The TypeScript server runs as `--sdk v1` (@modelcontextprotocol/sdk 1.32, stateful
-# Streamable HTTP answering with SSE: its JSON-response mode leaks ~10 KB per call, see
-# design.md) for the legacy-era comparison, and as `--sdk v2` (@modelcontextprotocol/server
+# Streamable HTTP answering with SSE: its JSON-response mode leaks ~10 KB per call)
+# for the legacy-era comparison, and as `--sdk v2` (@modelcontextprotocol/server
 # 2.4, stateless, the only TS server that speaks 2026-07-28) for the modern-era rows.
 #
-# Prints the result tables and the issue's targets as Markdown on stdout; progress on stderr;
+# Prints the result tables and the targets as Markdown on stdout; progress on stderr;
 # raw JSON lines in $MCP_BENCH_OUT/results.jsonl. Exit status: 0 when every measurement ran
 # without errors, 1 when one failed (or, with MCP_BENCH_ENFORCE=1, when a target is missed),
 # 2 on bad usage or missing prerequisites.

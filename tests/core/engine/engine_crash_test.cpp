@@ -1,4 +1,4 @@
-// The crash test of issue 4: a 200-step chain on sqlite, the process SIGKILLed mid-run,
+// The engine's crash test: a 200-step chain on sqlite, the process SIGKILLed mid-run,
 // restarted; it completes with the same result as an uninterrupted run, and no step that
 // had settled before the kill runs again (the restarted agent never sees its request,
 // and its attempt count stays 1).
