@@ -6,8 +6,8 @@
 
 #include "core/agents/agent_service.hpp"
 #include "core/agents/agent_service_internal.hpp"
-#include "core/agents/ids.hpp"
 #include "core/agents/metered_agent.hpp"
+#include "core/common/ids.hpp"
 
 namespace switchboard::core {
 namespace {

@@ -1,14 +1,13 @@
 #include "core/agents/agent_record.hpp"
 
-#include <array>
-#include <utility>
+#include "core/common/enum_names.hpp"
 
 namespace switchboard::core {
 namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::pair<AgentStatus, std::string_view>, 7> kStatusNames{{
+constexpr EnumNames<AgentStatus, 7> kStatusNames{{{
     {AgentStatus::kCreated, "created"},
     {AgentStatus::kIdle, "idle"},
     {AgentStatus::kBusy, "busy"},
@@ -16,15 +15,15 @@ constexpr std::array<std::pair<AgentStatus, std::string_view>, 7> kStatusNames{{
     {AgentStatus::kStopped, "stopped"},
     {AgentStatus::kError, "error"},
     {AgentStatus::kFailed, "failed"},
-}};
+}}};
 
-constexpr std::array<std::pair<AgentAction, std::string_view>, 5> kActionNames{{
+constexpr EnumNames<AgentAction, 5> kActionNames{{{
     {AgentAction::kStart, "start"},
     {AgentAction::kStop, "stop"},
     {AgentAction::kPause, "pause"},
     {AgentAction::kResume, "resume"},
     {AgentAction::kRestart, "restart"},
-}};
+}}};
 
 // Reads an optional non-negative number; InvalidArgument naming `path` otherwise.
 template <typename T>
@@ -80,32 +79,16 @@ json healthToJson(const AgentHealth& h) {
 
 }  // namespace
 
-std::string_view agentStatusName(AgentStatus status) {
-  for (const auto& [value, name] : kStatusNames) {
-    if (value == status) return name;
-  }
-  return "unknown";
-}
+std::string_view agentStatusName(AgentStatus status) { return kStatusNames.name(status); }
 
 std::optional<AgentStatus> parseAgentStatus(std::string_view name) {
-  for (const auto& [value, n] : kStatusNames) {
-    if (n == name) return value;
-  }
-  return std::nullopt;
+  return kStatusNames.parse(name);
 }
 
-std::string_view agentActionName(AgentAction action) {
-  for (const auto& [value, name] : kActionNames) {
-    if (value == action) return name;
-  }
-  return "unknown";
-}
+std::string_view agentActionName(AgentAction action) { return kActionNames.name(action); }
 
 std::optional<AgentAction> parseAgentAction(std::string_view name) {
-  for (const auto& [value, n] : kActionNames) {
-    if (n == name) return value;
-  }
-  return std::nullopt;
+  return kActionNames.parse(name);
 }
 
 json limitsToJson(const AgentLimits& limits) {

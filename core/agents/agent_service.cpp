@@ -9,10 +9,10 @@
 #include <utility>
 
 #include "core/agents/agent_service_internal.hpp"
-#include "core/agents/ids.hpp"
 #include "core/agents/metered_agent.hpp"
 #include "core/agents/secret_redaction.hpp"
-#include "core/agents/stored_records.hpp"
+#include "core/common/ids.hpp"
+#include "core/common/stored_records.hpp"
 #include "core/plugin_host/plugin_registry.hpp"
 #include "core/plugin_host/schema_validator.hpp"
 

@@ -148,31 +148,13 @@ int runIn(CommandContext& context, const DemoOptions& options, const DemoDir& di
       << scenario->task_ids.size() << " tasks; running them with the dag pattern, at most "
       << options.max_parallel << " at a time.\n\n";
 
-  Result<std::shared_ptr<WorkflowPattern>> dag = gateway.patterns().pattern("dag");
-  Result<std::string> dag_name = gateway.patterns().fullName("dag");
-  if (!dag.ok() || !dag_name.ok()) {
-    err << "demo: " << (dag.ok() ? dag_name.status() : dag.status()).toString() << "\n";
-    return 2;
-  }
-  ExecutionInput input;
-  input.params_json = nlohmann::json{{"max_parallel", options.max_parallel}}.dump();
-  nlohmann::json agents = nlohmann::json::array();
-  for (const std::string& id : scenario->agent_ids) {
-    Result<AgentRecord> a = gateway.agents().get(id);
-    if (!a.ok()) continue;
-    agents.push_back(
-        {{"id", a->id}, {"name", a->name}, {"role", a->role}, {"capabilities", a->capabilities}});
-  }
-  input.agents_json = agents.dump();
-  Result<nlohmann::json> tasks = tasksForRun(gateway.tasks(), scenario->task_ids);
-  if (!tasks.ok()) {
-    err << "demo: " << tasks.status().toString() << "\n";
-    return 2;
-  }
-  input.tasks_json = tasks->dump();
-  ExecutionOptions execution_options;
-  execution_options.max_concurrency = options.max_parallel;
-  execution_options.step_timeout_ms = 30000;
+  RunRequest run;
+  run.pattern = "dag";
+  run.params = nlohmann::json{{"max_parallel", options.max_parallel}};
+  run.agent_ids = scenario->agent_ids;
+  run.task_ids = scenario->task_ids;
+  run.options.max_concurrency = options.max_parallel;
+  run.options.step_timeout_ms = 30000;
 
   DemoReport report(out, gateway.engine(), gateway.agents(), gateway.tasks());
   report.learnNames();
@@ -180,15 +162,13 @@ int runIn(CommandContext& context, const DemoOptions& options, const DemoDir& di
   std::uint64_t subscription = gateway.events().subscribe(
       "execution/",
       [&relay](const std::vector<Event>& events, std::uint64_t) { relay.onEvents(events); });
-  Result<std::string> id =
-      gateway.engine().startExecution(*dag_name, *dag, input, execution_options);
+  Result<std::string> id = gateway.workflows().start(run);
   if (!id.ok()) {
     gateway.events().unsubscribe(subscription);
     err << "demo: the execution did not start: " << id.status().toString() << "\n";
     return 2;
   }
   relay.setExecution(*id);
-  gateway.taskResults().watch(*id);
   Result<ExecutionStatus> ended = gateway.engine().waitFor(*id, kDemoTimeoutMs);
   relay.waitForEnd(std::chrono::milliseconds(2000));
   gateway.events().unsubscribe(subscription);
@@ -198,6 +178,7 @@ int runIn(CommandContext& context, const DemoOptions& options, const DemoDir& di
     err << "demo: the execution did not end within " << kDemoTimeoutMs / 1000
         << " s and was cancelled\n";
   }
+  gateway.workflows().awaitTaskResults(*id);  // the summary shows the tasks' outcomes
   Result<ExecutionStatus> status = report.printSummary(*id);
   if (!status.ok()) {
     err << "demo: " << status.status().toString() << "\n";

@@ -116,7 +116,8 @@ Status Gateway::startAll() {
   Result<std::int64_t> recovered = engine_->recover();
   if (!recovered.ok()) return recovered.status().withContext("recovering executions");
   recovered_ = *recovered;
-  task_results_ = std::make_unique<TaskResultRecorder>(events_.get(), engine_.get(), tasks_.get());
+  workflows_ = std::make_unique<WorkflowService>(patterns_.get(), engine_.get(), agents_.get(),
+                                                 tasks_.get(), events_.get());
   workflow_tasks_ = std::make_shared<WorkflowTasks>(storage_.get(), engine_.get(), events_.get());
 
   Result<ToolCatalog> catalog =
@@ -139,8 +140,7 @@ Status Gateway::startAll() {
   services.agents = agents_.get();
   services.tasks = tasks_.get();
   services.engine = engine_.get();
-  services.patterns = patterns_.get();
-  services.task_results = task_results_.get();
+  services.workflows = workflows_.get();
   services.workflow_tasks = workflow_tasks_;
   services.version = SWITCHBOARD_VERSION;
   services.stopping = stopping_;
@@ -172,7 +172,7 @@ void Gateway::shutdown() {
   if (events_ && resource_subscription_ != 0) events_->unsubscribe(resource_subscription_);
   server_.reset();
   workflow_tasks_.reset();
-  task_results_.reset();
+  workflows_.reset();
   engine_.reset();  // cancels in-flight calls; the journal lets the next start recover
   patterns_.reset();
   tasks_.reset();

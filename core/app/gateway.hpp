@@ -5,12 +5,12 @@
 // (registry.create<StorageBackend> with the configured backend and its config), the EventHub
 // (open(): ids continue after the stored ones), the AgentService (load()), the TaskService
 // (load()), the pattern catalog and the Engine (recover(): unfinished executions continue from
-// their journals), then the mcp Server with every tool of schemas/tools, the switchboard://
-// resources and the tool-provider plugins (workflow_run's MCP tasks are its executions:
-// WorkflowTasks). shutdown() (also run by the destructor) takes them down in the reverse order: the
-// Server first (running handlers finish), then the resource notifications, the engine (in-flight
-// calls are cancelled; their executions recover on the next start), the services (agent counters
-// are flushed), the hub and the storage.
+// their journals), the WorkflowService that starts runs, then the mcp Server with every tool of
+// schemas/tools, the switchboard:// resources and the tool-provider plugins (workflow_run's MCP
+// tasks are its executions: WorkflowTasks). shutdown() (also run by the destructor) takes them down
+// in the reverse order: the Server first (running handlers finish), then the resource
+// notifications, the engine (in-flight calls are cancelled; their executions recover on the next
+// start), the services (agent counters are flushed), the hub and the storage.
 //
 // Ownership: the PluginRegistry is borrowed and must outlive the Gateway; everything else
 // is owned. Thread safety: the accessors may be used from any thread between start() and
@@ -30,11 +30,11 @@
 #include "core/engine/engine.hpp"
 #include "core/events/event_hub.hpp"
 #include "core/plugin_host/plugin_registry.hpp"
-#include "core/surface/pattern_catalog.hpp"
-#include "core/surface/task_result_recorder.hpp"
 #include "core/surface/tool_catalog.hpp"
 #include "core/surface/workflow_tasks.hpp"
 #include "core/tasks/task_service.hpp"
+#include "core/workflow/pattern_catalog.hpp"
+#include "core/workflow/workflow_service.hpp"
 #include "mcp/server/server.hpp"
 #include "switchboard/storage.hpp"
 
@@ -71,8 +71,7 @@ class Gateway {
   TaskService& tasks() { return *tasks_; }
   Engine& engine() { return *engine_; }
   EventHub& events() { return *events_; }
-  PatternCatalog& patterns() { return *patterns_; }
-  TaskResultRecorder& taskResults() { return *task_results_; }
+  WorkflowService& workflows() { return *workflows_; }
   StorageBackend& storage() { return *storage_; }
   const std::string& storageName() const { return storage_name_; }
   // Executions continued by recover() at start.
@@ -96,7 +95,7 @@ class Gateway {
   std::unique_ptr<TaskService> tasks_;
   std::unique_ptr<PatternCatalog> patterns_;
   std::unique_ptr<Engine> engine_;
-  std::unique_ptr<TaskResultRecorder> task_results_;
+  std::unique_ptr<WorkflowService> workflows_;
   std::shared_ptr<WorkflowTasks> workflow_tasks_;  // MCP tasks of workflow_run
   std::unique_ptr<mcp::server::Server> server_;
   std::uint64_t resource_subscription_ = 0;

@@ -1,4 +1,4 @@
-#include "core/agents/event_outbox.hpp"
+#include "core/common/event_outbox.hpp"
 
 #include <spdlog/spdlog.h>
 

@@ -15,7 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/agents/event_sink.hpp"
+#include "core/common/event_sink.hpp"
 
 namespace switchboard::core {
 

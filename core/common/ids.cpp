@@ -1,4 +1,4 @@
-#include "core/agents/ids.hpp"
+#include "core/common/ids.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -49,17 +49,21 @@ std::string newId(std::string_view prefix) {
   return id;
 }
 
-std::string nowRfc3339() {
-  auto now = std::chrono::system_clock::now();
-  std::time_t seconds = std::chrono::system_clock::to_time_t(now);
-  auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+std::string msToRfc3339(std::int64_t ms) {
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
   std::tm tm{};
   gmtime_r(&seconds, &tm);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(ms));
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
   return buf;
+}
+
+std::string nowRfc3339() {
+  return msToRfc3339(std::chrono::duration_cast<std::chrono::milliseconds>(
+                         std::chrono::system_clock::now().time_since_epoch())
+                         .count());
 }
 
 }  // namespace switchboard::core

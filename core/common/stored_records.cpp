@@ -1,4 +1,4 @@
-#include "core/agents/stored_records.hpp"
+#include "core/common/stored_records.hpp"
 
 namespace switchboard::core {
 

@@ -38,7 +38,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/engine/agent_directory.hpp"
+#include "core/common/agent_directory.hpp"
 #include "core/engine/execution_state.hpp"
 #include "core/engine/execution_types.hpp"
 #include "core/events/event_hub.hpp"

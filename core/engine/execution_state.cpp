@@ -4,7 +4,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
-#include "core/agents/usage_json.hpp"
+#include "core/common/usage_json.hpp"
 
 namespace switchboard::core {
 namespace {
@@ -74,19 +74,6 @@ void appendField(std::string& out, const char* name) {
 void appendInt(std::string& out, const char* name, std::int64_t v) {
   appendField(out, name);
   out += std::to_string(v);
-}
-
-void appendUsage(std::string& out, const Usage& u) {
-  char buf[384];
-  std::snprintf(buf, sizeof buf,
-                "{\"input_tokens\":%lld,\"output_tokens\":%lld,\"cache_read_tokens\":%lld,"
-                "\"cache_creation_tokens\":%lld,\"turns\":%lld,\"cost_usd\":%.17g,"
-                "\"cpu_ms\":%.17g,\"peak_rss_kb\":%lld}",
-                static_cast<long long>(u.input_tokens), static_cast<long long>(u.output_tokens),
-                static_cast<long long>(u.cache_read_tokens),
-                static_cast<long long>(u.cache_creation_tokens), static_cast<long long>(u.turns),
-                u.cost_usd, u.cpu_ms, static_cast<long long>(u.peak_rss_kb));
-  out += buf;
 }
 
 std::string rawOr(const json& j, const char* key, const char* fallback) {
@@ -181,7 +168,7 @@ std::string encodeStep(const StepState& s) {
   appendField(out, "error");
   appendString(out, s.error);
   appendField(out, "usage");
-  appendUsage(out, s.usage);
+  appendUsageJson(out, s.usage);
   appendInt(out, "queued_at_ms", s.queued_at_ms);
   appendInt(out, "started_at_ms", s.started_at_ms);
   appendInt(out, "ended_at_ms", s.ended_at_ms);
@@ -226,7 +213,7 @@ std::string encodeExecution(const ExecutionState& e) {
               {"agents", e.input.agents_json},
               {"tasks", e.input.tasks_json},
               {"objective", e.input.objective}}},
-            {"options", json::parse(e.options.toJson())},
+            {"options", e.options.toJson()},
             {"result", e.result_json},
             {"error", e.error},
             {"created_at_ms", e.created_at_ms},
@@ -234,21 +221,8 @@ std::string encodeExecution(const ExecutionState& e) {
             {"ended_at_ms", e.ended_at_ms},
             {"parent_id", e.parent_id},
             {"rewound_from_step", e.rewound_from_step},
-            {"usage", json::parse([&] {
-               std::string u;
-               appendUsage(u, e.usage);
-               return u;
-             }())},
-            {"counts",
-             {{"total", e.counts.total},
-              {"pending", e.counts.pending},
-              {"running", e.counts.running},
-              {"succeeded", e.counts.succeeded},
-              {"failed", e.counts.failed},
-              {"cancelled", e.counts.cancelled},
-              {"timed_out", e.counts.timed_out},
-              {"skipped", e.counts.skipped},
-              {"budget_exceeded", e.counts.budget_exceeded}}}};
+            {"usage", usageToJson(e.usage)},
+            {"counts", countsToJson(e.counts)}};
   return j.dump();
 }
 
@@ -271,7 +245,7 @@ Status decodeExecution(const std::string& text, ExecutionState& e) {
   }
   e.input.execution_id = e.id;
   if (j.contains("options")) {
-    Result<ExecutionOptions> options = ExecutionOptions::fromJson(j["options"].dump());
+    Result<ExecutionOptions> options = ExecutionOptions::fromJson(j["options"]);
     if (!options.ok()) return Status::dataLoss("execution options: " + options.status().message());
     e.options = *options;
   }
@@ -283,18 +257,7 @@ Status decodeExecution(const std::string& text, ExecutionState& e) {
   e.parent_id = str(j, "parent_id");
   e.rewound_from_step = str(j, "rewound_from_step");
   if (j.contains("usage")) e.usage = usageFromJson(j["usage"]);
-  if (j.contains("counts") && j["counts"].is_object()) {
-    const json& c = j["counts"];
-    e.counts.total = num(c, "total");
-    e.counts.pending = num(c, "pending");
-    e.counts.running = num(c, "running");
-    e.counts.succeeded = num(c, "succeeded");
-    e.counts.failed = num(c, "failed");
-    e.counts.cancelled = num(c, "cancelled");
-    e.counts.timed_out = num(c, "timed_out");
-    e.counts.skipped = num(c, "skipped");
-    e.counts.budget_exceeded = num(c, "budget_exceeded");
-  }
+  if (j.contains("counts")) e.counts = countsFromJson(j["counts"]);
   return Status();
 }
 

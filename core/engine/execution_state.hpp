@@ -13,7 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "core/engine/agent_directory.hpp"
+#include "core/common/agent_directory.hpp"
 #include "core/engine/execution_types.hpp"
 #include "switchboard/agent.hpp"
 #include "switchboard/storage.hpp"

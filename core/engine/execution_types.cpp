@@ -1,29 +1,39 @@
 #include "core/engine/execution_types.hpp"
 
-#include <array>
 #include <nlohmann/json.hpp>
 #include <utility>
 
-#include "core/agents/usage_json.hpp"
+#include "core/common/enum_names.hpp"
+#include "core/common/json_text.hpp"
+#include "core/common/usage_json.hpp"
 
 namespace switchboard::core {
 namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 9> kExecutionNames = {
-    "queued",    "running",         "paused",  "completed", "failed",
-    "cancelled", "budget_exceeded", "blocked", "timed_out"};
-constexpr std::array<std::string_view, 8> kStepNames = {"pending", "running",        "succeeded",
-                                                        "failed",  "cancelled",      "timed_out",
-                                                        "skipped", "budget_exceeded"};
+constexpr EnumNames<ExecutionStatus, 9> kExecutionNames{{{
+    {ExecutionStatus::kQueued, "queued"},
+    {ExecutionStatus::kRunning, "running"},
+    {ExecutionStatus::kPaused, "paused"},
+    {ExecutionStatus::kCompleted, "completed"},
+    {ExecutionStatus::kFailed, "failed"},
+    {ExecutionStatus::kCancelled, "cancelled"},
+    {ExecutionStatus::kBudgetExceeded, "budget_exceeded"},
+    {ExecutionStatus::kBlocked, "blocked"},
+    {ExecutionStatus::kTimedOut, "timed_out"},
+}}};
 
-json embedded(const std::string& text) {
-  if (text.empty()) return nullptr;
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded()) return text;
-  return j;
-}
+constexpr EnumNames<StepStatus, 8> kStepNames{{{
+    {StepStatus::kPending, "pending"},
+    {StepStatus::kRunning, "running"},
+    {StepStatus::kSucceeded, "succeeded"},
+    {StepStatus::kFailed, "failed"},
+    {StepStatus::kCancelled, "cancelled"},
+    {StepStatus::kTimedOut, "timed_out"},
+    {StepStatus::kSkipped, "skipped"},
+    {StepStatus::kBudgetExceeded, "budget_exceeded"},
+}}};
 
 template <typename T>
 Status readNumber(const json& j, const char* key, T& out) {
@@ -43,15 +53,11 @@ Status readNumber(const json& j, const char* key, T& out) {
 }  // namespace
 
 std::string_view executionStatusName(ExecutionStatus status) {
-  auto i = static_cast<std::size_t>(status);
-  return i < kExecutionNames.size() ? kExecutionNames[i] : "unknown";
+  return kExecutionNames.name(status);
 }
 
 std::optional<ExecutionStatus> parseExecutionStatus(std::string_view name) {
-  for (std::size_t i = 0; i < kExecutionNames.size(); ++i) {
-    if (kExecutionNames[i] == name) return static_cast<ExecutionStatus>(i);
-  }
-  return std::nullopt;
+  return kExecutionNames.parse(name);
 }
 
 bool isTerminal(ExecutionStatus status) {
@@ -59,23 +65,15 @@ bool isTerminal(ExecutionStatus status) {
          status != ExecutionStatus::kPaused;
 }
 
-std::string_view stepStatusName(StepStatus status) {
-  auto i = static_cast<std::size_t>(status);
-  return i < kStepNames.size() ? kStepNames[i] : "unknown";
-}
+std::string_view stepStatusName(StepStatus status) { return kStepNames.name(status); }
 
-std::optional<StepStatus> parseStepStatus(std::string_view name) {
-  for (std::size_t i = 0; i < kStepNames.size(); ++i) {
-    if (kStepNames[i] == name) return static_cast<StepStatus>(i);
-  }
-  return std::nullopt;
-}
+std::optional<StepStatus> parseStepStatus(std::string_view name) { return kStepNames.parse(name); }
 
 bool isSettled(StepStatus status) {
   return status != StepStatus::kPending && status != StepStatus::kRunning;
 }
 
-std::string ExecutionOptions::toJson() const {
+json ExecutionOptions::toJson() const {
   json j = {{"max_concurrency", max_concurrency},
             {"step_timeout_ms", step_timeout_ms},
             {"execution_timeout_ms", execution_timeout_ms},
@@ -90,11 +88,10 @@ std::string ExecutionOptions::toJson() const {
               {"max_tokens", budget.max_tokens},
               {"max_cost_usd", budget.max_cost_usd},
               {"max_wall_ms", budget.max_wall_ms}}}};
-  return j.dump();
+  return j;
 }
 
-Result<ExecutionOptions> ExecutionOptions::fromJson(std::string_view text) {
-  json j = json::parse(text, nullptr, false);
+Result<ExecutionOptions> ExecutionOptions::fromJson(const json& j) {
   if (j.is_discarded() || !j.is_object()) {
     return Status::invalidArgument("execution options must be a JSON object");
   }
@@ -142,51 +139,68 @@ Status ExecutionOptions::validate() const {
   return Status();
 }
 
-std::string StepSnapshot::toJson() const {
+json countsToJson(const ExecutionCounts& c) {
+  return {
+      {"total", c.total},         {"pending", c.pending}, {"running", c.running},
+      {"succeeded", c.succeeded}, {"failed", c.failed},   {"cancelled", c.cancelled},
+      {"timed_out", c.timed_out}, {"skipped", c.skipped}, {"budget_exceeded", c.budget_exceeded}};
+}
+
+ExecutionCounts countsFromJson(const json& j) {
+  ExecutionCounts c;
+  if (!j.is_object()) return c;
+  auto read = [&](const char* key, std::int64_t& out) {
+    auto it = j.find(key);
+    if (it != j.end() && it->is_number_integer()) out = it->get<std::int64_t>();
+  };
+  read("total", c.total);
+  read("pending", c.pending);
+  read("running", c.running);
+  read("succeeded", c.succeeded);
+  read("failed", c.failed);
+  read("cancelled", c.cancelled);
+  read("timed_out", c.timed_out);
+  read("skipped", c.skipped);
+  read("budget_exceeded", c.budget_exceeded);
+  return c;
+}
+
+json StepSnapshot::toJson() const {
   json j = {{"key", key},
             {"status", stepStatusName(status)},
             {"agent_id", agent_id},
             {"capability", capability},
             {"task_id", task_id},
-            {"input", embedded(input_json)},
+            {"input", jsonOrText(input_json)},
             {"attempts", attempts},
-            {"output", embedded(output_json)},
+            {"output", jsonOrText(output_json)},
             {"error", error},
             {"usage", usageToJson(usage)},
             {"queued_at_ms", queued_at_ms},
             {"started_at_ms", started_at_ms},
             {"ended_at_ms", ended_at_ms},
             {"seq", seq}};
-  return j.dump();
+  return j;
 }
 
-std::string ExecutionSnapshot::toJson() const {
+json ExecutionSnapshot::toJson() const {
   json steps_json = json::array();
-  for (const StepSnapshot& s : steps) steps_json.push_back(json::parse(s.toJson()));
+  for (const StepSnapshot& s : steps) steps_json.push_back(s.toJson());
   json j = {{"id", id},
             {"pattern", pattern},
             {"status", executionStatusName(status)},
-            {"result", embedded(result_json)},
+            {"result", jsonOrText(result_json)},
             {"error", error},
-            {"progress",
-             {{"total", counts.total},
-              {"pending", counts.pending},
-              {"running", counts.running},
-              {"succeeded", counts.succeeded},
-              {"failed", counts.failed},
-              {"cancelled", counts.cancelled},
-              {"timed_out", counts.timed_out},
-              {"skipped", counts.skipped},
-              {"budget_exceeded", counts.budget_exceeded}}},
+            {"progress", countsToJson(counts)},
             {"usage", usageToJson(usage)},
             {"created_at_ms", created_at_ms},
             {"started_at_ms", started_at_ms},
             {"ended_at_ms", ended_at_ms},
             {"parent_id", parent_id},
             {"rewound_from_step", rewound_from_step},
-            {"options", json::parse(options.toJson())},
+            {"options", options.toJson()},
             {"steps", std::move(steps_json)}};
-  return j.dump();
+  return j;
 }
 
 }  // namespace switchboard::core

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -59,9 +60,9 @@ struct ExecutionOptions {
   BackoffPolicy backoff;
   BudgetLimits budget;
 
-  std::string toJson() const;
+  nlohmann::json toJson() const;
   // Missing keys keep their defaults; InvalidArgument for wrong types or ranges.
-  static Result<ExecutionOptions> fromJson(std::string_view json);
+  static Result<ExecutionOptions> fromJson(const nlohmann::json& json);
   Status validate() const;
 };
 
@@ -81,7 +82,7 @@ struct StepSnapshot {
   std::int64_t ended_at_ms = 0;
   std::int64_t seq = 0;
 
-  std::string toJson() const;
+  nlohmann::json toJson() const;
 };
 
 struct ExecutionCounts {
@@ -95,6 +96,11 @@ struct ExecutionCounts {
   std::int64_t skipped = 0;
   std::int64_t budget_exceeded = 0;
 };
+
+// The counts as stored and shown: {"total", "pending", ..., "budget_exceeded"}. Missing or
+// mistyped fields read as 0.
+nlohmann::json countsToJson(const ExecutionCounts& counts);
+ExecutionCounts countsFromJson(const nlohmann::json& j);
 
 struct ExecutionSnapshot {
   std::string id;
@@ -112,7 +118,7 @@ struct ExecutionSnapshot {
   ExecutionOptions options;
   std::vector<StepSnapshot> steps;  // journal order (seq); empty when not requested
 
-  std::string toJson() const;
+  nlohmann::json toJson() const;
 };
 
 struct ExecutionFilter {

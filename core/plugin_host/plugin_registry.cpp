@@ -8,24 +8,20 @@
 #include <set>
 #include <system_error>
 
+#include "core/common/enum_names.hpp"
 #include "core/plugin_host/host_log.hpp"
 #include "core/plugin_host/plugin_loader.hpp"
 
 namespace switchboard::core {
 
-std::string_view pluginStateName(PluginState state) {
-  switch (state) {
-    case PluginState::kLoaded:
-      return "loaded";
-    case PluginState::kAvailable:
-      return "available";
-    case PluginState::kFailed:
-      return "failed";
-    case PluginState::kDisabled:
-      return "disabled";
-  }
-  return "unknown";
-}
+constexpr EnumNames<PluginState, 4> kStateNames{{{
+    {PluginState::kLoaded, "loaded"},
+    {PluginState::kAvailable, "available"},
+    {PluginState::kFailed, "failed"},
+    {PluginState::kDisabled, "disabled"},
+}}};
+
+std::string_view pluginStateName(PluginState state) { return kStateNames.name(state); }
 
 // One loaded plugin. Shared by the registry and by every object the plugin created, so
 // the library (and the Host the plugin was given) outlive all of them.

@@ -41,7 +41,7 @@ Result<ToolOutput> list(const SurfaceServices& s, const json& args) {
   }
   std::string pattern = stringArg(args, "pattern");
   if (!pattern.empty()) {
-    Result<std::string> full = s.patterns->fullName(pattern);
+    Result<std::string> full = s.workflows->patternName(pattern);
     filter.pattern = full.ok() ? *full : pattern;
   }
   Result<ExecutionPage> page =

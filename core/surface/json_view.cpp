@@ -1,29 +1,8 @@
 #include "core/surface/json_view.hpp"
 
-#include <cstdio>
-#include <ctime>
-
 namespace switchboard::core {
 
 using nlohmann::json;
-
-std::string msToRfc3339(std::int64_t ms) {
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char date[32];
-  std::size_t length = std::strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
-  char millis[8];
-  std::snprintf(millis, sizeof(millis), ".%03dZ", static_cast<int>(ms % 1000));
-  return std::string(date, length) + millis;
-}
-
-json jsonOrText(std::string_view text) {
-  if (text.empty()) return nullptr;
-  json parsed = json::parse(text, nullptr, false);
-  if (parsed.is_discarded()) return std::string(text);
-  return parsed;
-}
 
 std::int64_t settledSteps(const ExecutionCounts& c) {
   return c.succeeded + c.failed + c.cancelled + c.timed_out + c.skipped + c.budget_exceeded;

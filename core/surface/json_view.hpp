@@ -9,16 +9,13 @@
 #include <string>
 #include <string_view>
 
-#include "core/agents/usage_json.hpp"
+#include "core/common/ids.hpp"
+#include "core/common/json_text.hpp"
+#include "core/common/usage_json.hpp"
 #include "core/engine/execution_types.hpp"
 #include "switchboard/usage.hpp"
 
 namespace switchboard::core {
-
-// "2026-11-22T05:00:00.123Z" for milliseconds since the Unix epoch.
-std::string msToRfc3339(std::int64_t ms);
-// The parsed JSON text, the text itself as a string when it is not JSON, null when empty.
-nlohmann::json jsonOrText(std::string_view text);
 
 nlohmann::json stepToJson(const StepSnapshot& step);
 // {id, pattern, status, reason?, progress, steps?, usage, result?, error?, budget,

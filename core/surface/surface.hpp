@@ -24,9 +24,8 @@
 #include "core/engine/engine.hpp"
 #include "core/events/event_hub.hpp"
 #include "core/plugin_host/plugin_registry.hpp"
-#include "core/surface/pattern_catalog.hpp"
-#include "core/surface/task_result_recorder.hpp"
 #include "core/surface/tool_catalog.hpp"
+#include "core/workflow/workflow_service.hpp"
 #include "mcp/server/server.hpp"
 
 namespace switchboard::core {
@@ -41,8 +40,7 @@ struct SurfaceServices {
   AgentService* agents = nullptr;
   TaskService* tasks = nullptr;
   Engine* engine = nullptr;
-  PatternCatalog* patterns = nullptr;
-  TaskResultRecorder* task_results = nullptr;  // optional: records run outcomes on tasks
+  WorkflowService* workflows = nullptr;
   // Optional: workflow_run with `wait` runs as an MCP task backed by its execution when the
   // client declared the tasks extension.
   std::shared_ptr<WorkflowTasks> workflow_tasks;
@@ -89,11 +87,6 @@ std::vector<std::string> stringListArg(const nlohmann::json& arguments, const ch
 // "<N> <noun>(s)[; more with cursor <cursor>]".
 ToolOutput pageOutput(const char* key, nlohmann::json items, const std::string& noun,
                       const std::string& next_cursor);
-// The tasks of a workflow_run as ExecutionInput::tasks_json wants them (task_tools.cpp):
-// each task's JSON, with dependencies on tasks outside the run dropped when those are
-// completed. NotFound for an unknown task; FailedPrecondition for a dependency outside
-// the run that has not completed (the message says to add it).
-Result<nlohmann::json> tasksForRun(TaskService& tasks, const std::vector<std::string>& ids);
 // A plugin as plugin_list and switchboard://plugins show it (system_tools.cpp).
 nlohmann::json pluginToJson(const PluginInfo& info);
 // One task as task_get shows it, or NotFound saying how to find tasks (task_tools.cpp).

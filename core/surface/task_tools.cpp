@@ -131,37 +131,6 @@ Result<ToolOutput> cancel(TaskService& tasks, const json& args) {
 
 }  // namespace
 
-Result<json> tasksForRun(TaskService& tasks, const std::vector<std::string>& ids) {
-  std::set<std::string> in_run(ids.begin(), ids.end());
-  json out = json::array();
-  for (const std::string& id : ids) {
-    Result<TaskRecord> task = tasks.get(id);
-    if (!task.ok()) return notFound(task.status(), id);
-    std::vector<std::string> deps;
-    for (const std::string& dep : task->depends_on) {
-      if (in_run.count(dep) != 0) {
-        deps.push_back(dep);
-        continue;
-      }
-      Result<TaskRecord> other = tasks.get(dep);
-      if (other.ok() && other->status == TaskStatus::kCompleted) continue;  // already done
-      return Status::failedPrecondition("task " + id + " depends on " + dep +
-                                        ", which is not in this run and not completed; add " + dep +
-                                        " to tasks");
-    }
-    json item = toJson(*task);
-    item["depends_on"] = deps;
-    // The names patterns read: who runs the task, or which capability it needs.
-    if (!task->assigned_agent.empty()) {
-      item["agent"] = task->assigned_agent;
-      item["agent_id"] = task->assigned_agent;
-    }
-    if (!task->required_capabilities.empty()) item["capability"] = task->required_capabilities[0];
-    out.push_back(std::move(item));
-  }
-  return out;
-}
-
 Result<json> taskView(TaskService& tasks, const std::string& id) {
   Result<TaskRecord> task = tasks.get(id);
   if (!task.ok()) return notFound(task.status(), id);

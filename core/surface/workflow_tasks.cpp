@@ -12,14 +12,14 @@ namespace switchboard::core {
 namespace {
 
 using mcp::server::TaskState;
-using mcp::server::TaskStatus;
+using McpTaskStatus = mcp::server::TaskStatus;
 using nlohmann::json;
 
 constexpr std::int64_t kPollIntervalMs = 1000;
 constexpr std::int64_t kStoreWaitMs = 10000;
 
 TaskState failedState(TaskState state, const std::string& why) {
-  state.status = TaskStatus::kFailed;
+  state.status = McpTaskStatus::kFailed;
   state.status_message = why;
   state.error = mcp::jsonrpc::internalError(why).toJson();
   return state;
@@ -136,13 +136,13 @@ Result<TaskState> WorkflowTasks::load(const std::string& task_id) {
     case ExecutionStatus::kRunning:
     case ExecutionStatus::kPaused:
       remember(id, task_id);
-      state.status = TaskStatus::kWorking;
+      state.status = McpTaskStatus::kWorking;
       state.status_message = "execution " + id + " is " + status + "; steps settled " +
                              std::to_string(settledSteps(snap->counts)) + "/" +
                              std::to_string(snap->counts.total);
       return state;
     case ExecutionStatus::kCancelled:
-      state.status = TaskStatus::kCancelled;
+      state.status = McpTaskStatus::kCancelled;
       state.status_message =
           "execution " + id + " was cancelled" + (snap->error.empty() ? "" : ": " + snap->error);
       return state;
@@ -154,7 +154,7 @@ Result<TaskState> WorkflowTasks::load(const std::string& task_id) {
     return failedState(
         state, "execution " + id + " ended but cannot be read: " + output.status().toString());
   }
-  state.status = TaskStatus::kCompleted;
+  state.status = McpTaskStatus::kCompleted;
   state.status_message = "execution " + id + " ended " + status;
   state.result = json{{"content", json::array({json{{"type", "text"}, {"text", output->text}}})},
                       {"structuredContent", std::move(output->structured)},

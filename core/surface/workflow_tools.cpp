@@ -7,7 +7,6 @@
 #include <string>
 #include <vector>
 
-#include "core/plugin_host/schema_validator.hpp"
 #include "core/surface/json_view.hpp"
 #include "core/surface/surface.hpp"
 #include "core/surface/workflow_tasks.hpp"
@@ -20,52 +19,18 @@ using nlohmann::json;
 
 constexpr std::int64_t kWaitSliceMs = 200;
 
-std::string shortName(const std::string& full) {
-  std::string::size_type dot = full.rfind('.');
-  return dot == std::string::npos ? full : full.substr(dot + 1);
-}
-
-Result<ToolOutput> patterns(PatternCatalog& catalog) {
+Result<ToolOutput> patterns(WorkflowService& workflows) {
   json items = json::array();
   std::string text;
-  for (const std::string& full : catalog.names()) {
-    Result<std::shared_ptr<WorkflowPattern>> p = catalog.pattern(full);
-    if (!p.ok()) continue;  // plugin_list shows why a plugin cannot be used
-    json schema = json::parse((*p)->paramsSchema(), nullptr, false);
-    if (schema.is_discarded() || !schema.is_object()) schema = json::object();
-    items.push_back(json{{"name", shortName(full)},
-                         {"plugin", full},
-                         {"description", (*p)->description()},
-                         {"params_schema", std::move(schema)}});
-    text += (text.empty() ? "" : ", ") + shortName(full);
+  for (const PatternInfo& p : workflows.patterns()) {
+    items.push_back(json{{"name", p.name},
+                         {"plugin", p.plugin},
+                         {"description", p.description},
+                         {"params_schema", p.params_schema}});
+    text += (text.empty() ? "" : ", ") + p.name;
   }
   return ToolOutput{json{{"patterns", std::move(items)}},
                     text.empty() ? "no workflow patterns are loaded" : "patterns: " + text};
-}
-
-json agentEntry(const AgentRecord& a) {
-  return json{{"id", a.id}, {"name", a.name}, {"role", a.role}, {"capabilities", a.capabilities}};
-}
-
-// The agents the run may use: the named ones, or every agent when none is named.
-Result<json> agentsForRun(AgentService& agents, const json& args) {
-  json out = json::array();
-  if (args.contains("agents")) {
-    for (const json& id : args["agents"]) {
-      Result<AgentRecord> a = agents.get(id.get<std::string>());
-      if (!a.ok()) return a.status();
-      out.push_back(agentEntry(*a));
-    }
-    return out;
-  }
-  std::string cursor;
-  do {
-    Result<AgentPage> page = agents.list(AgentFilter{}, cursor, 500);
-    if (!page.ok()) return page.status();
-    for (const AgentRecord& a : page->agents) out.push_back(agentEntry(a));
-    cursor = page->next_cursor;
-  } while (!cursor.empty());
-  return out;
 }
 
 Result<ExecutionOptions> optionsFrom(const SurfaceServices& s, const json& args) {
@@ -136,41 +101,17 @@ Result<ExecutionStatus> await(const SurfaceServices& s, const std::string& id,
 }
 
 Result<ToolOutput> run(const SurfaceServices& s, const json& args, RequestContext& context) {
-  std::string name = stringArg(args, "pattern");
-  Result<std::string> full = s.patterns->fullName(name);
-  if (!full.ok()) return full.status();
-  Result<std::shared_ptr<WorkflowPattern>> pattern = s.patterns->pattern(*full);
-  if (!pattern.ok()) return pattern.status();
-
-  json params = args.contains("params") ? args["params"] : json::object();
-  Result<SchemaValidator> schema =
-      SchemaValidator::fromText((*pattern)->paramsSchema(), *full + " params");
-  if (schema.ok()) {
-    Status valid = schema->validate(params);
-    if (!valid.ok()) {
-      return Status::invalidArgument("params do not fit pattern " + shortName(*full) + ": " +
-                                     valid.message() +
-                                     "; workflow_patterns shows its params_schema");
-    }
-  }
+  RunRequest request;
+  request.pattern = stringArg(args, "pattern");
+  if (args.contains("params")) request.params = args["params"];
+  if (args.contains("agents")) request.agent_ids = stringListArg(args, "agents");
+  request.task_ids = stringListArg(args, "tasks");
+  request.objective = stringArg(args, "objective");
   Result<ExecutionOptions> options = optionsFrom(s, args);
   if (!options.ok()) return options.status();
-
-  ExecutionInput input;
-  input.params_json = params.dump();
-  Result<json> agents = agentsForRun(*s.agents, args);
-  if (!agents.ok()) return agents.status();
-  input.agents_json = agents->dump();
-  if (args.contains("tasks") && !args["tasks"].empty()) {
-    Result<json> tasks = tasksForRun(*s.tasks, args["tasks"].get<std::vector<std::string>>());
-    if (!tasks.ok()) return tasks.status();
-    input.tasks_json = tasks->dump();
-  }
-  input.objective = stringArg(args, "objective");
-
-  Result<std::string> id = s.engine->startExecution(*full, *pattern, input, *options);
+  request.options = *options;
+  Result<std::string> id = s.workflows->start(request);
   if (!id.ok()) return id.status();
-  if (s.task_results != nullptr && input.tasks_json != "[]") s.task_results->watch(*id);
 
   bool wait = args.value("wait", false);
   if (wait && s.workflow_tasks && context.client().hasExtension(mcp::protocol::kTasksExtension)) {
@@ -185,7 +126,7 @@ Result<ToolOutput> run(const SurfaceServices& s, const json& args, RequestContex
     Result<ExecutionStatus> ended = await(s, *id, context);
     if (!ended.ok()) return ended.status();
     // Record on the tasks now, so a task_get after this call sees the outcomes.
-    if (s.task_results != nullptr && input.tasks_json != "[]") s.task_results->watch(*id);
+    if (!request.task_ids.empty()) s.workflows->awaitTaskResults(*id);
   }
   return workflowRunOutput(*s.engine, *id, wait);
 }
@@ -195,8 +136,9 @@ Result<ToolOutput> run(const SurfaceServices& s, const json& args, RequestContex
 Result<ToolOutput> workflowRunOutput(Engine& engine, const std::string& id, bool waited) {
   Result<json> view = executionView(engine, id, waited);
   if (!view.ok()) return view.status();
-  std::string text = "execution " + id + " (" + shortName((*view)["pattern"].get<std::string>()) +
-                     ") is " + (*view)["status"].get<std::string>();
+  std::string text = "execution " + id + " (" +
+                     patternShortName((*view)["pattern"].get<std::string>()) + ") is " +
+                     (*view)["status"].get<std::string>();
   if (!waited) text += "; execution_get or switchboard://executions/" + id + " follows it";
   if (view->contains("error")) text += "; " + (*view)["error"].get<std::string>();
   return ToolOutput{json{{"execution", std::move(*view)}}, text};
@@ -204,10 +146,10 @@ Result<ToolOutput> workflowRunOutput(Engine& engine, const std::string& id, bool
 
 Status registerWorkflowTools(mcp::server::Server& server, const ToolCatalog& catalog,
                              const SurfaceServices& services) {
-  PatternCatalog* catalog_ptr = services.patterns;
+  WorkflowService* workflows = services.workflows;
   SB_RETURN_IF_ERROR(
       catalog.add(server, "workflow_patterns",
-                  [catalog_ptr](const json&, RequestContext&) { return patterns(*catalog_ptr); }));
+                  [workflows](const json&, RequestContext&) { return patterns(*workflows); }));
   ToolCatalog::TaskOptions tasks;
   if (services.workflow_tasks) {
     tasks.support = mcp::server::TaskSupport::kOptional;

@@ -1,16 +1,14 @@
 #include "core/tasks/task_record.hpp"
 
-#include <array>
-#include <utility>
-
-#include "core/agents/usage_json.hpp"
+#include "core/common/enum_names.hpp"
+#include "core/common/usage_json.hpp"
 
 namespace switchboard::core {
 namespace {
 
 using nlohmann::json;
 
-constexpr std::array<std::pair<TaskStatus, std::string_view>, 8> kStatusNames{{
+constexpr EnumNames<TaskStatus, 8> kStatusNames{{{
     {TaskStatus::kPending, "pending"},
     {TaskStatus::kReady, "ready"},
     {TaskStatus::kAssigned, "assigned"},
@@ -19,14 +17,14 @@ constexpr std::array<std::pair<TaskStatus, std::string_view>, 8> kStatusNames{{
     {TaskStatus::kFailed, "failed"},
     {TaskStatus::kCancelled, "cancelled"},
     {TaskStatus::kBlocked, "blocked"},
-}};
+}}};
 
-constexpr std::array<std::pair<TaskPriority, std::string_view>, 4> kPriorityNames{{
+constexpr EnumNames<TaskPriority, 4> kPriorityNames{{{
     {TaskPriority::kLow, "low"},
     {TaskPriority::kNormal, "normal"},
     {TaskPriority::kHigh, "high"},
     {TaskPriority::kCritical, "critical"},
-}};
+}}};
 
 json revisionToJson(const TaskRevision& r) {
   json out{{"at", r.at}, {"by", r.by}, {"status", r.status}};
@@ -54,18 +52,10 @@ std::vector<std::string> readStrings(const json& j, const char* key) {
 
 }  // namespace
 
-std::string_view taskStatusName(TaskStatus status) {
-  for (const auto& [value, name] : kStatusNames) {
-    if (value == status) return name;
-  }
-  return "unknown";
-}
+std::string_view taskStatusName(TaskStatus status) { return kStatusNames.name(status); }
 
 std::optional<TaskStatus> parseTaskStatus(std::string_view name) {
-  for (const auto& [value, n] : kStatusNames) {
-    if (n == name) return value;
-  }
-  return std::nullopt;
+  return kStatusNames.parse(name);
 }
 
 bool isTerminal(TaskStatus status) {
@@ -73,18 +63,10 @@ bool isTerminal(TaskStatus status) {
          status == TaskStatus::kCancelled;
 }
 
-std::string_view taskPriorityName(TaskPriority priority) {
-  for (const auto& [value, name] : kPriorityNames) {
-    if (value == priority) return name;
-  }
-  return "unknown";
-}
+std::string_view taskPriorityName(TaskPriority priority) { return kPriorityNames.name(priority); }
 
 std::optional<TaskPriority> parseTaskPriority(std::string_view name) {
-  for (const auto& [value, n] : kPriorityNames) {
-    if (n == name) return value;
-  }
-  return std::nullopt;
+  return kPriorityNames.parse(name);
 }
 
 json toJson(const TaskRecord& task) {

@@ -8,8 +8,8 @@
 #include <cctype>
 #include <utility>
 
-#include "core/agents/ids.hpp"
-#include "core/agents/stored_records.hpp"
+#include "core/common/ids.hpp"
+#include "core/common/stored_records.hpp"
 #include "core/tasks/task_service_internal.hpp"
 
 namespace switchboard::core {
@@ -192,14 +192,6 @@ TaskRecord TaskService::viewLocked(const TaskRecord& task) const {
 
 void TaskService::eventLocked(const TaskRecord& task, const std::string& type) {
   outbox_.push("task/" + task.id, type, json{{"task", toJson(viewLocked(task))}});
-}
-
-Result<TaskRecord> TaskService::commitChange(const std::vector<std::string>& changed,
-                                             TaskRecord view) {
-  Status written = persist(changed);
-  outbox_.drain();
-  if (!written.ok()) return written.withContext("task " + view.id + " changed but not stored");
-  return view;
 }
 
 Status TaskService::persist(const std::vector<std::string>& ids) {

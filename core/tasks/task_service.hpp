@@ -29,8 +29,8 @@
 #include <string>
 #include <vector>
 
-#include "core/agents/event_outbox.hpp"
-#include "core/agents/event_sink.hpp"
+#include "core/common/event_outbox.hpp"
+#include "core/common/event_sink.hpp"
 #include "core/tasks/task_record.hpp"
 #include "switchboard/storage.hpp"
 
@@ -112,9 +112,14 @@ class TaskService {
 
   // Callers hold no lock.
   Status persist(const std::vector<std::string>& ids);
-  // Ends a change made under mu_: writes the `changed` tasks, delivers the events and returns
-  // `view`, or the write error ("task <id> changed but not stored").
-  Result<TaskRecord> commitChange(const std::vector<std::string>& changed, TaskRecord view);
+  // The one path of every change to an existing task: under mu_, finds task `id` (NotFound)
+  // and applies `change`, which returns an error to refuse (nothing changed then) or adds
+  // the ids of the tasks it changed; then, without the lock, writes those tasks, delivers the
+  // events and returns the task as it is now, or the write error ("task <id> changed but
+  // not stored").
+  Result<TaskRecord> transition(
+      const std::string& id,
+      const std::function<Status(TaskRecord&, std::vector<std::string>*)>& change);
 
   std::shared_ptr<StorageBackend> store_;
   EventOutbox outbox_;

@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "core/agents/ids.hpp"
+#include "core/common/ids.hpp"
 #include "core/tasks/task_service.hpp"
 #include "core/tasks/task_service_internal.hpp"
 
@@ -129,36 +129,20 @@ void TaskService::cancelTreeLocked(TaskRecord& t, const std::string& reason, con
 
 Result<TaskRecord> TaskService::cancel(const std::string& id, const std::string& reason,
                                        const std::string& by) {
-  std::vector<std::string> changed;
-  TaskRecord view;
-  {
-    std::lock_guard lock(mu_);
-    auto it = tasks_.find(id);
-    if (it == tasks_.end()) return notFound(id);
-    TaskRecord& t = it->second;
+  return transition(id, [&](TaskRecord& t, std::vector<std::string>* changed) -> Status {
     if (isTerminal(t.status)) {
       return Status::failedPrecondition(
           "task " + id + " is " + std::string(taskStatusName(t.status)) +
           "; only pending, ready, assigned, running or blocked tasks can be cancelled");
     }
-    cancelTreeLocked(t, reason.empty() ? "cancelled" : reason, by, &changed);
-    view = viewLocked(t);
-  }
-  Status written = persist(changed);
-  outbox_.drain();
-  if (!written.ok()) return written.withContext("task " + id + " cancelled but not stored");
-  return view;
+    cancelTreeLocked(t, reason.empty() ? "cancelled" : reason, by, changed);
+    return Status();
+  });
 }
 
 Result<TaskRecord> TaskService::markRunning(const std::string& id, const std::string& agent,
                                             const std::string& by) {
-  std::vector<std::string> changed;
-  TaskRecord view;
-  {
-    std::lock_guard lock(mu_);
-    auto it = tasks_.find(id);
-    if (it == tasks_.end()) return notFound(id);
-    TaskRecord& t = it->second;
+  return transition(id, [&](TaskRecord& t, std::vector<std::string>* changed) -> Status {
     switch (t.status) {
       case TaskStatus::kReady:
       case TaskStatus::kAssigned:
@@ -176,10 +160,9 @@ Result<TaskRecord> TaskService::markRunning(const std::string& id, const std::st
     if (!agent.empty()) t.assigned_agent = agent;
     t.revisions.push_back({nowRfc3339(), by, "running", json(),
                            json{{"status", "running"}, {"agent", t.assigned_agent}}});
-    setStatusLocked(t, TaskStatus::kRunning, "", &changed);
-    view = viewLocked(t);
-  }
-  return commitChange(changed, std::move(view));
+    setStatusLocked(t, TaskStatus::kRunning, "", changed);
+    return Status();
+  });
 }
 
 Result<TaskRecord> TaskService::setResult(const std::string& id, TaskStatus outcome,
@@ -189,13 +172,7 @@ Result<TaskRecord> TaskService::setResult(const std::string& id, TaskStatus outc
     return Status::invalidArgument("a result's outcome is completed or failed, not " +
                                    std::string(taskStatusName(outcome)));
   }
-  std::vector<std::string> changed;
-  TaskRecord view;
-  {
-    std::lock_guard lock(mu_);
-    auto it = tasks_.find(id);
-    if (it == tasks_.end()) return notFound(id);
-    TaskRecord& t = it->second;
+  return transition(id, [&](TaskRecord& t, std::vector<std::string>* changed) -> Status {
     if (t.status == TaskStatus::kPending || t.status == TaskStatus::kBlocked) {
       return Status::failedPrecondition("task " + id + " is " +
                                         std::string(taskStatusName(t.status)) + " (" +
@@ -208,15 +185,33 @@ Result<TaskRecord> TaskService::setResult(const std::string& id, TaskStatus outc
     t.usage += usage;
     t.revisions.push_back({nowRfc3339(), by, std::string(taskStatusName(outcome)), result, json()});
     TaskStatus before = t.status;
-    setStatusLocked(t, outcome, "", &changed);
+    setStatusLocked(t, outcome, "", changed);
     if (before == outcome) {  // a revised result: status unchanged
       t.updated_at = nowRfc3339();
-      changed.push_back(id);
+      changed->push_back(id);
       eventLocked(t, "task.updated");
     }
-    view = viewLocked(t);
+    return Status();
+  });
+}
+
+Result<TaskRecord> TaskService::transition(
+    const std::string& id,
+    const std::function<Status(TaskRecord&, std::vector<std::string>*)>& change) {
+  std::vector<std::string> changed;
+  TaskRecord view;
+  {
+    std::lock_guard lock(mu_);
+    auto it = tasks_.find(id);
+    if (it == tasks_.end()) return notFound(id);
+    SB_RETURN_IF_ERROR(change(it->second, &changed));
+    view = viewLocked(it->second);
   }
-  return commitChange(changed, std::move(view));
+  if (changed.empty()) return view;  // nothing to store or announce
+  Status written = persist(changed);
+  outbox_.drain();
+  if (!written.ok()) return written.withContext("task " + id + " changed but not stored");
+  return view;
 }
 
 Result<TaskRecord> TaskService::update(const std::string& id, const TaskUpdate& u,
@@ -232,13 +227,7 @@ Result<TaskRecord> TaskService::update(const std::string& id, const TaskUpdate& 
   if (u.assigned_agent && !u.assigned_agent->empty() && options_.check_agent) {
     SB_RETURN_IF_ERROR(options_.check_agent(*u.assigned_agent).withContext("assigned_agent"));
   }
-  std::vector<std::string> changed;
-  TaskRecord view;
-  {
-    std::lock_guard lock(mu_);
-    auto it = tasks_.find(id);
-    if (it == tasks_.end()) return notFound(id);
-    TaskRecord& t = it->second;
+  return transition(id, [&](TaskRecord& t, std::vector<std::string>* changed) -> Status {
     json change = json::object();
     std::optional<std::vector<std::string>> deps;
     if (u.depends_on) {
@@ -276,19 +265,18 @@ Result<TaskRecord> TaskService::update(const std::string& id, const TaskUpdate& 
       for (const std::string& dep : *deps) dependents_[dep].insert(id);
       set(t.depends_on, *deps, "depends_on");
     }
-    if (change.empty()) return viewLocked(t);  // nothing changed: no revision, no event
+    if (change.empty()) return Status();  // nothing changed: no revision, no event
     t.updated_at = nowRfc3339();
     t.revisions.push_back(
         {t.updated_at, by, std::string(taskStatusName(t.status)), json(), change});
-    changed.push_back(id);
+    changed->push_back(id);
     eventLocked(t, "task.updated");
     if (t.status != TaskStatus::kRunning && !isTerminal(t.status)) {
       auto [status, reason] = deriveLocked(t);
-      setStatusLocked(t, status, reason, &changed);
+      setStatusLocked(t, status, reason, changed);
     }
-    view = viewLocked(t);
-  }
-  return commitChange(changed, std::move(view));
+    return Status();
+  });
 }
 
 }  // namespace switchboard::core

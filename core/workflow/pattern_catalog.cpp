@@ -1,4 +1,4 @@
-#include "core/surface/pattern_catalog.hpp"
+#include "core/workflow/pattern_catalog.hpp"
 
 namespace switchboard::core {
 namespace {

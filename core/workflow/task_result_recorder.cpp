@@ -1,10 +1,10 @@
-#include "core/surface/task_result_recorder.hpp"
+#include "core/workflow/task_result_recorder.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
 
-#include "core/surface/json_view.hpp"
+#include "core/common/json_text.hpp"
 #include "core/tasks/task_service.hpp"
 
 namespace switchboard::core {

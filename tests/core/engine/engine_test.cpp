@@ -39,7 +39,7 @@ TEST(Engine, ChainCompletesWithResultUsageAndEvents) {
   EXPECT_NEAR(snap.usage.cost_usd, 0.02, 1e-9);
   EXPECT_EQ(rig.directory.finishedCalls("a"), 20);
   EXPECT_EQ(agent->totalCalls(), 20);
-  nlohmann::json j = nlohmann::json::parse(snap.toJson());
+  nlohmann::json j = snap.toJson();
   EXPECT_EQ(j["status"], "completed");
   EXPECT_EQ(j["progress"]["succeeded"], 20);
   EXPECT_EQ(j["steps"][3]["output"]["acc"], 10);
@@ -144,10 +144,12 @@ TEST(Engine, RejectsBadOptionsAndBadInput) {
   r = rig.engine->startExecution("chain", std::make_shared<ChainPattern>(), input, {});
   EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument);
   EXPECT_EQ(rig.engine->get("ex_missing").status().code(), StatusCode::kNotFound);
-  EXPECT_EQ(core::ExecutionOptions::fromJson("{\"max_attempts\":\"x\"}").status().code(),
+  EXPECT_EQ(core::ExecutionOptions::fromJson(nlohmann::json::parse("{\"max_attempts\":\"x\"}"))
+                .status()
+                .code(),
             StatusCode::kInvalidArgument);
-  Result<core::ExecutionOptions> parsed =
-      core::ExecutionOptions::fromJson("{\"max_attempts\":5,\"budget\":{\"max_tokens\":9}}");
+  Result<core::ExecutionOptions> parsed = core::ExecutionOptions::fromJson(
+      nlohmann::json::parse("{\"max_attempts\":5,\"budget\":{\"max_tokens\":9}}"));
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->max_attempts, 5);
   EXPECT_EQ(parsed->budget.max_tokens, 9);

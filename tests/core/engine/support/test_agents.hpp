@@ -16,7 +16,7 @@
 #include <thread>
 #include <vector>
 
-#include "core/engine/agent_directory.hpp"
+#include "core/common/agent_directory.hpp"
 #include "switchboard/agent.hpp"
 
 namespace switchboard::testing {
