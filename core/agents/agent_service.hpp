@@ -41,10 +41,10 @@
 
 #include "core/agents/agent_record.hpp"
 #include "core/agents/agent_type_catalog.hpp"
-#include "core/common/event_outbox.hpp"
-#include "core/common/event_sink.hpp"
 #include "core/agents/provider_guard.hpp"
 #include "core/common/agent_directory.hpp"
+#include "core/common/event_outbox.hpp"
+#include "core/common/event_sink.hpp"
 #include "switchboard/agent.hpp"
 #include "switchboard/storage.hpp"
 
