@@ -28,6 +28,16 @@
 namespace switchboard::core {
 namespace {
 
+const sigset_t& pipeSignal() {
+  static const sigset_t set = [] {
+    sigset_t s;
+    sigemptyset(&s);
+    sigaddset(&s, SIGPIPE);
+    return s;
+  }();
+  return set;
+}
+
 std::int64_t nowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(
              std::chrono::steady_clock::now().time_since_epoch())
@@ -334,6 +344,10 @@ void ProcessSupervisor::Impl::watch(int fd, const Child& c, Stream stream, std::
 
 void ProcessSupervisor::Impl::run() {
   loop_thread_ = std::this_thread::get_id();
+  // A write to a child's closed stdin must come back as EPIPE, never as a SIGPIPE that ends
+  // the whole process: the signal is blocked in this thread, the only one that writes to
+  // children, and one its own write raises is dropped (writeStdinNow).
+  ::pthread_sigmask(SIG_BLOCK, &pipeSignal(), nullptr);
   std::unique_lock lock(mu_);
   loop_lock_ = &lock;
   std::vector<epoll_event> events(64);
@@ -467,6 +481,10 @@ void ProcessSupervisor::Impl::writeStdinNow(Child& c) {
     if (put < 0 && errno == EINTR) continue;
     if (put < 0 && errno == EAGAIN) return;  // EPOLLOUT (edge-triggered) calls again
     if (put < 0) {                           // EPIPE: the child closed its stdin
+      if (errno == EPIPE) {
+        const struct timespec now {};
+        (void)::sigtimedwait(&pipeSignal(), nullptr, &now);  // the SIGPIPE it raised
+      }
       c.in_queue.clear();
       ::epoll_ctl(epoll_, EPOLL_CTL_DEL, c.in_fd, nullptr);
       closeFd(c.in_fd);
